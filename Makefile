@@ -1,0 +1,59 @@
+# pimlearn — the two commands that matter: `make build` and `make test`.
+# Everything they need is installed here: the virtual environment, the Python
+# packages, and (when missing) the Debian packages and the npm test tools.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := tests/js/node_modules/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help setup setup-test build test check lint format bench clean
+
+help:
+	@echo "make build   set up, then build every course in every locale into dist/"
+	@echo "make test    set up (with test tools), lint, then run the test suite"
+	@echo "make check   validate content and catalogs without writing anything"
+	@echo "make lint    ruff and mypy --strict"
+	@echo "make bench   build a large generated course and print per-stage times"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	scripts/system-deps.sh build
+
+$(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --silent --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+setup-test: $(STAMP) $(NODE_STAMP)
+	scripts/system-deps.sh test
+
+build: setup
+	$(BIN)/pimlearn build
+
+check: setup
+	$(BIN)/pimlearn check
+
+lint: $(STAMP)
+	$(BIN)/ruff check pimlearn tests build.py
+	$(BIN)/ruff format --check pimlearn tests build.py
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix pimlearn tests build.py
+	$(BIN)/ruff format pimlearn tests build.py
+
+test: setup-test lint
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m pimlearn``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,190 @@
+"""The ``pimlearn`` command line: parse options, call the pipeline, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, format_diagnostics, summary
+from .formats import formats
+from .load import ProjectNotFound, find_project_root
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_option(func: F) -> F:
+    """``--project DIR``, accepted by every command."""
+    return click.option(
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The project folder (holding courses/ and modules/).",
+    )(func)
+
+
+def project_root(project_dir: Path) -> Path:
+    """The project folder, or a usage error (exit status 2)."""
+    try:
+        return find_project_root(project_dir)
+    except ProjectNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    """All diagnostics on stderr, errors and warnings alike."""
+    if diagnostics:
+        click.echo(format_diagnostics(diagnostics), err=True)
+
+
+def fail(exc: ContentError, what: str) -> None:
+    """Report a failed stage and exit with status 1."""
+    print_diagnostics(exc.diagnostics)
+    click.echo(f"pimlearn: {what}", err=True)
+    sys.exit(EXIT_CONTENT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pimlearn")
+def main() -> None:
+    """Build SCORM packages, slide decks and facilitator guides from Markdown training modules."""
+
+
+@main.command()
+@click.argument("courses", nargs=-1)
+@click.option("-l", "--locale", "locales", multiple=True, help="Build only this locale (repeatable).")
+@click.option(
+    "-f",
+    "--format",
+    "format_names",
+    multiple=True,
+    type=click.Choice(list(formats())),
+    help="Build only this format (repeatable). Default: all.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Parallel render processes (0: one per CPU).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder. Default: <project>/dist.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--per-module", is_flag=True, help="SCORM: also write one package per module.")
+@click.option("-v", "--verbose", is_flag=True, help="Print per-stage times and every file written.")
+@project_option
+def build(
+    courses: tuple[str, ...],
+    locales: tuple[str, ...],
+    format_names: tuple[str, ...],
+    jobs: int,
+    out_dir: Path | None,
+    strict: bool,
+    per_module: bool,
+    verbose: bool,
+    project_dir: Path,
+) -> None:
+    """Build COURSES (default: every course) in every locale and format."""
+    from .pipeline import BuildOptions
+    from .pipeline import build as run_build
+
+    root = project_root(project_dir)
+    options = BuildOptions(
+        courses=courses,
+        locales=locales,
+        formats=format_names,
+        out_dir=out_dir.resolve() if out_dir else None,
+        jobs=jobs,
+        strict=strict,
+        per_module=per_module,
+    )
+    try:
+        result = run_build(root, options)
+    except ContentError as exc:
+        out = out_dir or root / "dist"
+        fail(exc, f"build failed; nothing was written to {_shown(out, root)}")
+        return
+    print_diagnostics(list(result.warnings))
+    shown = _shown(result.out_dir, root)
+    for course, locale, fmt, count in result.outputs:
+        click.echo(f"  {course:<20} {locale:<6} {fmt:<10} {count:>4} file{'s' if count != 1 else ''}")
+    report = result.report
+    click.echo(
+        f"pimlearn: wrote {len(report.written)} file{'s' if len(report.written) != 1 else ''} to {shown}"
+        f" ({len(report.unchanged)} unchanged, {len(report.removed)} removed)"
+    )
+    if verbose:
+        for path in report.written:
+            click.echo(f"  wrote {path}")
+        for stage, seconds in result.timings.items():
+            click.echo(f"  {stage:<20} {seconds:8.3f} s")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+@main.command()
+@project_option
+def check(project_dir: Path) -> None:
+    """Validate every course, module and catalog; write nothing."""
+    from .pipeline import check as run_check
+
+    root = project_root(project_dir)
+    diagnostics = run_check(root)
+    print_diagnostics(diagnostics)
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    if errors:
+        click.echo("pimlearn: check failed", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
+    warnings = len(diagnostics) - errors
+    click.echo(f"pimlearn: check passed ({summary(0, warnings)})")
+
+
+@main.group()
+def new() -> None:
+    """Create a module or a course from a starter file."""
+
+
+@new.command("module")
+@click.argument("module_id")
+@project_option
+def new_module(module_id: str, project_dir: Path) -> None:
+    """Create modules/MODULE_ID/module.md."""
+    from .scaffold import create_module
+
+    _scaffold(lambda: create_module(project_dir.resolve(), module_id))
+
+
+@new.command("course")
+@click.argument("course_id")
+@project_option
+def new_course(course_id: str, project_dir: Path) -> None:
+    """Create courses/COURSE_ID/course.yml."""
+    from .scaffold import create_course
+
+    _scaffold(lambda: create_course(project_dir.resolve(), course_id))
+
+
+def _scaffold(create: Callable[[], Path]) -> None:
+    try:
+        path = create()
+    except (ValueError, FileExistsError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"pimlearn: created {path}")

@@ -1,0 +1,84 @@
+"""Output formats: one module each, behind a small registry.
+
+Each format module exposes ``render(ctx: RenderContext) -> Rendered``. Modules
+are imported only when their format is built, so heavy libraries (WeasyPrint,
+python-pptx) never slow down the other commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..model import Course
+from ..package.artifact import Artifact
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Everything a renderer may read: the localized course and the project it comes from."""
+
+    project_root: Path
+    course: Course
+    """The course in the locale being built (``course.locale``)."""
+    built_locales: tuple[str, ...] = ()
+    """Every locale of this course in this build (for language switchers)."""
+    per_module: bool = False
+    """SCORM: also write one package per module."""
+    source_date_epoch: int | None = None
+    """Fixed timestamp for reproducible outputs (``SOURCE_DATE_EPOCH``)."""
+
+    @property
+    def locale(self) -> str:
+        """The locale being built."""
+        return self.course.locale
+
+    @property
+    def base(self) -> str:
+        """``<course-id>/<locale>``: where this course's outputs for this locale go."""
+        return f"{self.course.id}/{self.course.locale}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a renderer produced."""
+
+    artifacts: tuple[Artifact, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    owned: tuple[str, ...] = ()
+    """Output folders this format owns: files in them that it did not write are stale and removed."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """A registered output format."""
+
+    name: str
+    summary: str
+    module: str = field(repr=False)
+
+    def renderer(self) -> Callable[[RenderContext], Rendered]:
+        """The format's ``render`` function (imports its module on first use)."""
+        render: Callable[[RenderContext], Rendered] = importlib.import_module(self.module).render
+        return render
+
+
+_FORMATS: dict[str, Format] = {}
+
+
+def register(name: str, summary: str, module: str) -> None:
+    """Add a format; names are unique."""
+    if name in _FORMATS:
+        raise ValueError(f"format {name!r} is already registered")
+    _FORMATS[name] = Format(name, summary, module)
+
+
+register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
+
+
+def formats() -> dict[str, Format]:
+    """Every registered format by name, in build order."""
+    return dict(_FORMATS)

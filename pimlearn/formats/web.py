@@ -1,0 +1,118 @@
+"""``-f web``: the course as plain, responsive HTML pages (``dist/<course>/<locale>/web/``).
+
+One page per module section, a course index, a language switcher. Questions
+are shown with their stable hooks but are not checked here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from ..i18n.locales import direction, display_name, html_lang
+from ..model import Module, Question
+from ..package.artifact import Artifact
+from ..render.assets import image_path, module_images, read_image, static_file
+from ..render.html import HtmlOptions, blocks_html, text_html
+from ..render.jinja import Templates, templates
+from ..render.pages import Page, module_pages
+from ..render.questions import question_view
+from . import RenderContext, Rendered
+
+
+def page_file(page: Page) -> str:
+    """The file name of a module page inside the module's folder."""
+    return "index.html" if page.number == 1 else f"{page.slug}.html"
+
+
+def render(ctx: RenderContext) -> Rendered:
+    """Render the course index, every module page, images and the stylesheet."""
+    course = ctx.course
+    tpl = templates(ctx.project_root, course)
+    base = f"{ctx.base}/web"
+    common: dict[str, Any] = {
+        "course": course,
+        "lang": html_lang(ctx.locale),
+        "dir": direction(ctx.locale),
+        "locales": [
+            {"code": loc, "name": display_name(loc), "lang": html_lang(loc), "current": loc == ctx.locale}
+            for loc in (ctx.built_locales or (ctx.locale,))
+        ],
+    }
+    artifacts = [Artifact(f"{base}/assets/style.css", static_file("learner", "style.css"))]
+
+    index_options = HtmlOptions(target="elearning", lang=ctx.locale, gettext=tpl.gettext)
+    modules = [
+        {
+            "module": m,
+            "href": f"{m.id}/index.html",
+            "questions": len(m.questions),
+            "title": text_html(m.title, index_options),
+            "summary": text_html(m.summary, index_options),
+            "objectives": [text_html(o, index_options) for o in m.objectives],
+        }
+        for m in course.modules
+    ]
+    html = tpl.render(
+        "web/index.html.j2",
+        **common,
+        root="",
+        title=text_html(course.title, index_options),
+        description=text_html(course.description, index_options),
+        modules=modules,
+    )
+    artifacts.append(Artifact(f"{base}/index.html", html.encode("utf-8")))
+
+    for number, module in enumerate(course.modules, start=1):
+        artifacts.extend(_module_pages(ctx, tpl, common, module, number, base))
+        for src in module_images(module):
+            artifacts.append(
+                Artifact(f"{base}/{module.id}/{image_path(src)}", read_image(ctx.project_root, module, src))
+            )
+    return Rendered(tuple(artifacts), owned=(base,))
+
+
+def _module_pages(
+    ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
+) -> list[Artifact]:
+    def question(q: Question) -> Markup:
+        return Markup(tpl.render("common/question.html.j2", q=question_view(q, options), interactive=False))
+
+    options = HtmlOptions(
+        target="elearning",
+        lang=ctx.locale,
+        image_url=image_path,
+        question=question,
+        gettext=tpl.gettext,
+        heading_shift=-1,
+    )
+    pages = module_pages(module)
+    nav = [
+        {
+            "title": Markup.escape(tpl.gettext("Introduction")) if p.is_intro else text_html(p.title, options),
+            "href": page_file(p),
+            "number": p.number,
+        }
+        for p in pages
+    ]
+    out = []
+    for index, page in enumerate(pages):
+        html = tpl.render(
+            "web/page.html.j2",
+            **common,
+            root="../",
+            module=module,
+            module_number=number,
+            module_title=text_html(module.title, options),
+            summary=text_html(module.summary, options) if page.number == 1 else "",
+            page=page,
+            page_title=text_html(page.title, options),
+            nav=nav,
+            prev=nav[index - 1] if index > 0 else None,
+            next=nav[index + 1] if index + 1 < len(nav) else None,
+            content=blocks_html(page.blocks, options),
+            objectives=[text_html(o, options) for o in module.objectives] if page.number == 1 else [],
+        )
+        out.append(Artifact(f"{base}/{module.id}/{page_file(page)}", html.encode("utf-8")))
+    return out

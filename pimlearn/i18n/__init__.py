@@ -1,0 +1,1 @@
+"""Translation: locales, catalogs, extraction, update, translation of the model, statistics."""

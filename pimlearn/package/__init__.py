@@ -1,0 +1,1 @@
+"""Packaging and writing: artifacts, the atomic writer, deterministic zips."""

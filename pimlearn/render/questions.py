@@ -1,0 +1,107 @@
+"""Questions prepared for templates: HTML of each string and a display order that gives nothing away."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
+
+from ..model import Question, Text
+from .html import HtmlOptions, lang_attrs, text_html
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice, pair side or item ready for a template; ``index`` is its place in the source."""
+
+    index: int
+    id: str
+    html: Markup
+    feedback: Markup
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question with every string as HTML, in the order learners see it."""
+
+    q: Question
+    prompt: Markup
+    lang_attrs: Markup
+    choices: tuple[Option, ...]
+    """single, multiple and true-false (ids ``true`` / ``false``), in source order."""
+    lefts: tuple[Option, ...]
+    """matching: the left items, in source order."""
+    rights: tuple[Option, ...]
+    """matching: the right items, shuffled (a select's options must not mirror the answer)."""
+    items: tuple[Option, ...]
+    """ordering: the items, shuffled (never in the correct order)."""
+    answers: tuple[str, ...]
+    explanation: Markup
+    correct_feedback: Markup
+    incorrect_feedback: Markup
+
+    @property
+    def id(self) -> str:
+        """The question id."""
+        return self.q.id
+
+    @property
+    def type(self) -> str:
+        """The question type."""
+        return self.q.type
+
+
+def display_order(question_id: str, salt: str, count: int) -> list[int]:
+    """A shuffled order of ``range(count)`` that is the same in every build and never the identity."""
+    order = list(range(count))
+    random.Random(f"{question_id}:{salt}").shuffle(order)
+    if count > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def question_view(q: Question, options: HtmlOptions) -> QuestionView:
+    """Prepare ``q`` for a template.
+
+    A question that fell back to the source language carries ``lang`` on its
+    element, so its strings need no spans of their own; the True/False labels,
+    which come from the page's language, are marked instead.
+    """
+    inner = replace(options, lang=q.lang) if q.lang else options
+
+    def html(text: Text | None) -> Markup:
+        return text_html(text, inner)
+
+    def label(message: str) -> Markup:
+        attrs = lang_attrs(options.lang, inner.lang)
+        word = Markup.escape(options.gettext(message))
+        return Markup("<span") + attrs + Markup(">") + word + Markup("</span>") if attrs else word
+
+    choices: list[Option] = [
+        Option(i, c.id, html(c.text), html(c.feedback), c.correct) for i, c in enumerate(q.choices)
+    ]
+    if q.type == "true-false":
+        choices = [
+            Option(0, "true", label("True"), html(q.feedback_true), q.answer is True),
+            Option(1, "false", label("False"), html(q.feedback_false), q.answer is False),
+        ]
+    lefts = tuple(Option(i, str(i), html(p.left), Markup("")) for i, p in enumerate(q.pairs))
+    rights = tuple(
+        Option(i, str(i), html(q.pairs[i].right), Markup("")) for i in display_order(q.id, "right", len(q.pairs))
+    )
+    items = tuple(Option(i, str(i), html(q.items[i]), Markup("")) for i in display_order(q.id, "items", len(q.items)))
+    return QuestionView(
+        q=q,
+        prompt=html(q.prompt),
+        lang_attrs=lang_attrs(q.lang, options.lang),
+        choices=tuple(choices),
+        lefts=lefts,
+        rights=rights,
+        items=items,
+        answers=tuple(a.source for a in q.answers),
+        explanation=html(q.explanation),
+        correct_feedback=html(q.correct_feedback),
+        incorrect_feedback=html(q.incorrect_feedback),
+    )

@@ -1,0 +1,39 @@
+"""Rules that need more than one file: course settings applied to the modules they list."""
+
+from __future__ import annotations
+
+from .diagnostics import Reporter
+from .load.markdown import iter_raw
+from .model import Loc, Module, Project, RawBlock, iter_texts, walk_blocks
+
+
+def validate(project: Project, reporter: Reporter) -> None:
+    """Check every course against its modules; problems go to ``reporter``."""
+    reported: set[Loc] = set()
+    in_a_course: set[str] = set()
+    for course in project.courses:
+        for module in course.modules:
+            in_a_course.add(module.id)
+            if not course.allow_html:
+                hint = f"{course.directory}/course.yml does not set 'allow_html: true'"
+                _refuse_html(module, hint, reporter, reported)
+    for module in project.modules:
+        if module.id not in in_a_course:
+            _refuse_html(module, "no course lists this module, so HTML is refused", reporter, reported)
+        if module.duration and module.session and module.session_minutes != module.duration:
+            reporter.warning(
+                module.session[0].loc,
+                f"the session plan adds up to {module.session_minutes} minutes but 'duration' is {module.duration}",
+                "session-duration",
+            )
+
+
+def _refuse_html(module: Module, hint: str, reporter: Reporter, reported: set[Loc]) -> None:
+    places = [(b.loc, b.html) for b in walk_blocks(module.all_blocks()) if isinstance(b, RawBlock)]
+    places += [(t.loc, raw.html) for t in iter_texts(module) for raw in iter_raw(t.inlines)]
+    for loc, html in places:
+        if loc in reported:
+            continue
+        reported.add(loc)
+        snippet = html.strip().splitlines()[0][:40]
+        reporter.error(loc, f"raw HTML is not allowed ('{snippet}'): {hint}; use Markdown instead", "raw-html")
