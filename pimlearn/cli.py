@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, format_diagnostics, summary
+from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, did_you_mean, format_diagnostics, summary
 from .formats import formats
 from .load import ProjectNotFound, find_project_root
 
@@ -102,6 +102,7 @@ def build(
     from .pipeline import build as run_build
 
     root = project_root(project_dir)
+    _check_course_names(root, courses)
     options = BuildOptions(
         courses=courses,
         locales=locales,
@@ -131,6 +132,14 @@ def build(
             click.echo(f"  wrote {path}")
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<20} {seconds:8.3f} s")
+
+
+def _check_course_names(root: Path, courses: tuple[str, ...]) -> None:
+    available = sorted(p.parent.name for p in (root / "courses").glob("*/course.yml"))
+    for name in courses:
+        if name not in available:
+            hint = did_you_mean(name, available) or f" (courses: {', '.join(available) or 'none'})"
+            raise click.BadParameter(f"no course '{name}'{hint}", param_hint="COURSES")
 
 
 def _shown(path: Path, root: Path) -> str:

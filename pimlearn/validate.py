@@ -29,11 +29,11 @@ def validate(project: Project, reporter: Reporter) -> None:
 
 
 def _refuse_html(module: Module, hint: str, reporter: Reporter, reported: set[Loc]) -> None:
-    places = [(b.loc, b.html) for b in walk_blocks(module.all_blocks()) if isinstance(b, RawBlock)]
-    places += [(t.loc, raw.html) for t in iter_texts(module) for raw in iter_raw(t.inlines)]
-    for loc, html in places:
-        if loc in reported:
+    places = [(b.loc, [b.html]) for b in walk_blocks(module.all_blocks()) if isinstance(b, RawBlock)]
+    places += [(t.loc, [raw.html for raw in iter_raw(t.inlines)]) for t in iter_texts(module)]
+    for loc, fragments in places:
+        if not fragments or loc in reported:
             continue
         reported.add(loc)
-        snippet = html.strip().splitlines()[0][:40]
-        reporter.error(loc, f"raw HTML is not allowed ('{snippet}'): {hint}; use Markdown instead", "raw-html")
+        shown = ", ".join(f"'{html.strip().splitlines()[0][:40]}'" for html in fragments[:3])
+        reporter.error(loc, f"raw HTML is not allowed ({shown}): {hint}; use Markdown instead", "raw-html")

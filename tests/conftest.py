@@ -8,7 +8,7 @@ import os
 import shutil
 import socketserver
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def need(condition: bool, reason: str) -> None:
 Files = dict[str, str | bytes]
 
 
-def write_project(root: Path, files: Files) -> Path:
+def write_project(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (relative path -> text or bytes) under ``root``."""
     for rel, content in files.items():
         path = root / rel

@@ -1,0 +1,141 @@
+"""End to end: `pimlearn build -f web` on the sample course, then open what it wrote."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.conftest import REPO, PageWatch
+
+LOCALES = ("en", "fr", "es")
+
+
+@pytest.fixture(scope="module")
+def web_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample course built by the installed console script, as `make build` runs it."""
+    out = tmp_path_factory.mktemp("web-dist")
+    script = Path(sys.executable).parent / "pimlearn"
+    result = subprocess.run(
+        [str(script), "build", "-f", "web", "-o", str(out)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pimlearn: wrote" in result.stdout
+    return out
+
+
+def pages(web_dist: Path, locale: str) -> list[Path]:
+    return sorted((web_dist / "pim-foundations" / locale / "web").rglob("*.html"))
+
+
+def test_every_locale_has_the_course_index_and_one_page_per_section(web_dist: Path) -> None:
+    for locale in LOCALES:
+        web = web_dist / "pim-foundations" / locale / "web"
+        names = {p.relative_to(web).as_posix() for p in pages(web_dist, locale)}
+        assert "index.html" in names
+        assert {"pim-intro/index.html", "pim-intro/origins.html", "pim-intro/check-your-understanding.html"} <= names
+        assert {"pim-principles/index.html", "pim-principles/the-eight-principles.html"} <= names
+        assert len(names) == 1 + 7 + 6  # index + pages of each module (intro + sections)
+
+
+def test_every_local_link_and_image_resolves(web_dist: Path) -> None:
+    checked = 0
+    for locale in LOCALES:
+        for page in pages(web_dist, locale):
+            doc = lxml_html.parse(str(page)).getroot()
+            for element, attribute, link, _ in doc.iterlinks():
+                parts = urlsplit(link)
+                if parts.scheme or link.startswith("#"):
+                    continue
+                target = (page.parent / unquote(parts.path)).resolve()
+                assert target.is_file(), f"{page}: <{element.tag} {attribute}={link!r}> points nowhere"
+                checked += 1
+    assert checked > 300
+
+
+def test_pages_carry_language_direction_and_stable_hooks(web_dist: Path) -> None:
+    quiz = web_dist / "pim-foundations/en/web/pim-intro/check-your-understanding.html"
+    doc = lxml_html.parse(str(quiz)).getroot()
+    assert (doc.get("lang"), doc.get("dir")) == ("en", "ltr")
+    assert doc.xpath("//main/@data-page") == ["7"]
+    types = {q.get("data-question-id"): q.get("data-question-type") for q in doc.xpath("//*[@data-question-id]")}
+    assert types == {
+        "launch-year": "single",
+        "flyer-products": "multiple",
+        "replace-systems": "true-false",
+        "actors-roles": "matching",
+        "milestones": "ordering",
+    }
+    single = doc.xpath("//*[@data-question-id='launch-year']//input")
+    assert [(i.get("type"), i.get("data-choice-id")) for i in single] == [("radio", c) for c in "abcd"]
+    tf = doc.xpath("//*[@data-question-id='replace-systems']//input/@data-choice-id")
+    assert tf == ["true", "false"]
+    lefts = doc.xpath("//*[@data-question-id='actors-roles']//select/@data-left-index")
+    assert lefts == ["0", "1", "2", "3"]
+    # The options of a matching select are shuffled: never the answer key in order.
+    values = doc.xpath("(//*[@data-question-id='actors-roles']//select)[1]/option/@value")[1:]
+    assert sorted(values) == ["0", "1", "2", "3"] and values != ["0", "1", "2", "3"]
+    items = doc.xpath("//*[@data-question-id='milestones']//select/@data-item-index")
+    assert sorted(items) == ["0", "1", "2", "3", "4"] and items != sorted(items)
+    fill = lxml_html.parse(str(quiz.with_name("the-definition-unpacked.html"))).getroot()
+    assert fill.xpath("//*[@data-question-type='fill-in']//input[@type='text']")
+    assert doc.xpath("//a[@data-action='prev']") and not doc.xpath("//a[@data-action='next']")
+
+
+def test_learner_pages_never_show_notes_or_guide_only_text(web_dist: Path) -> None:
+    secrets = [
+        "Start from what participants already do",  # ::: notes in pim-intro
+        "Expected answers for the dilemma card",  # ::: only guide in pim-principles
+        "Terse bullet points",
+    ]
+    shown = ["Each of these words opens a later part of the course"]  # ::: only elearning guide
+    text = " ".join(p.read_text(encoding="utf-8") for p in pages(web_dist, "en"))
+    for secret in secrets:
+        assert secret not in text
+    for visible in shown:
+        assert visible in text
+
+
+def test_untranslated_locales_mark_their_fallback_text(web_dist: Path) -> None:
+    page = web_dist / "pim-foundations/fr/web/pim-intro/origins.html"
+    doc = lxml_html.parse(str(page)).getroot()
+    assert doc.get("lang") == "fr"
+    paragraphs = doc.xpath("//main//p[not(@class)]")
+    assert paragraphs
+    for p in paragraphs:
+        text = p.text_content().strip()
+        if text:
+            assert p.xpath("./span[@lang]"), f"unmarked fallback text: {text[:60]}"
+
+
+@pytest.mark.browser
+def test_a_learner_can_read_the_whole_course_in_chromium(web_dist: Path, page: tuple[Any, PageWatch]) -> None:
+    pg, watch = page
+    index = web_dist / "pim-foundations/en/web/index.html"
+    pg.goto(index.as_uri())
+    assert pg.title() == "PIM Foundations"
+    pg.click("text=Why PIM? Origins, definition and framework")
+    visited = [pg.get_attribute("main", "data-page")]
+    while pg.locator("a[data-action='next']").count():
+        pg.click("a[data-action='next']")
+        visited.append(pg.get_attribute("main", "data-page"))
+    assert visited == [str(n) for n in range(1, 8)]
+    pg.click("text=Back to the course")
+    assert pg.url == index.as_uri()
+    assert watch.console_errors == []
+    assert watch.external_requests == []
+
+
+@pytest.mark.browser
+def test_pages_fit_a_phone_screen(web_dist: Path, page: tuple[Any, PageWatch]) -> None:
+    pg, _ = page
+    pg.set_viewport_size({"width": 360, "height": 740})
+    for name in ("index.html", "pim-intro/origins.html", "pim-intro/check-your-understanding.html"):
+        pg.goto((web_dist / "pim-foundations/en/web" / name).as_uri())
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways on a phone ({overflow}px)"
