@@ -166,6 +166,35 @@ def check(project_dir: Path) -> None:
     click.echo(f"pimlearn: check passed ({summary(0, warnings)})")
 
 
+@main.command()
+@click.argument("course", required=False)
+@click.option("-l", "--locale", help="Locale to preview (default: the course's source language).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@project_option
+def serve(course: str | None, locale: str | None, port: int, project_dir: Path) -> None:
+    """Preview COURSE's web version on localhost; rebuilds and reloads on save."""
+    from .serve import serve as run_serve
+
+    root = project_root(project_dir)
+    available = sorted(p.parent.name for p in (root / "courses").glob("*/course.yml"))
+    if course is None:
+        if not available:
+            raise click.UsageError("the project has no course to preview (courses/<id>/course.yml)")
+        course = available[0]
+    _check_course_names(root, (course,))
+    if locale is None:
+        locale = _source_language(root, course)
+    run_serve(root, course, locale, port, lambda message, error: click.echo(message, err=error))
+
+
+def _source_language(root: Path, course: str) -> str:
+    from .diagnostics import Reporter
+    from .load.course import load_course
+
+    loaded = load_course(root / "courses" / course, root, Reporter())
+    return loaded.course.language if loaded else "en"
+
+
 @main.group()
 def new() -> None:
     """Create a module or a course from a starter file."""
