@@ -106,3 +106,16 @@ def test_entry_points_are_the_same_command() -> None:
         result = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=REPO)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == f"pimlearn, version {__version__}"
+
+
+def test_parallel_build_gives_the_same_files(
+    make_project: Callable[[Files], Path], minimal_files: Files, tmp_path: Path
+) -> None:
+    minimal_files["courses/c1/course.yml"] = MINIMAL_COURSE + "locales: [en, fr, es]\n"
+    root = make_project(minimal_files)
+    trees = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        assert invoke("build", "-j", jobs, "-o", str(out), "--project", str(root))[0] == 0
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1] and len(trees[0]) == 12
