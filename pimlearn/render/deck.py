@@ -195,6 +195,10 @@ class _Builder:
                 if visible:
                     self.content(title, visible, notes, loc, kicker)
                     visible, notes = [], []
+                elif notes and last_question is not None:
+                    # Notes written after a question belong to it, as notes follow what they annotate.
+                    self.slides[last_question] = _with_notes(self.slides[last_question], notes)
+                    notes = []
                 self.question(block, notes, kicker=None)
                 notes = []
                 last_question = len(self.slides) - 2
