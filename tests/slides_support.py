@@ -8,7 +8,10 @@ import pytest
 
 from tests.conftest import write_project
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 300" width="300" height="300"><circle cx="150" cy="150" r="120" fill="#0b5cad"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 300" width="300" height="300">'
+    b'<circle cx="150" cy="150" r="120" fill="#0b5cad"/></svg>'
+)
 
 RTL_FILES: dict[str, str | bytes] = {
     "courses/c1/course.yml": "title: Data course\nversion: 1.0.0\nlanguage: en\nlocales: [en, ar]\nmodules: [m1]\n",

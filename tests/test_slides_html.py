@@ -14,8 +14,10 @@ from pimlearn.diagnostics import Reporter
 from pimlearn.i18n.translate import localize
 from pimlearn.load import load_project
 from pimlearn.render.deck import build_deck, load_images
+from tests import slides_support
 from tests.conftest import REPO, PageWatch, need
-from tests.slides_support import rtl_build  # noqa: F401  (a fixture)
+
+use_rtl_build = slides_support.rtl_build  # the fixture, collected under its own name 'rtl_build'
 
 pytestmark = pytest.mark.browser
 

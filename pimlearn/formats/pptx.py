@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..diagnostics import Diagnostic
 from ..i18n.locales import html_lang, is_rtl
 from ..model import (
     Block,
@@ -97,8 +98,8 @@ def render(ctx: RenderContext) -> Rendered:
     tpl = templates(ctx.project_root, ctx.course)
     base = f"{ctx.base}/slides"
     source = template_path(ctx.project_root, ctx).read_bytes()
-    artifacts = []
-    diagnostics = []
+    artifacts: list[Artifact] = []
+    diagnostics: list[Diagnostic] = []
     for deck, images in decks(ctx, tpl):
         diagnostics.extend(deck.diagnostics)
         data = build_pptx(ctx, tpl, deck, images, source)
@@ -213,7 +214,8 @@ def _content_slide(out: Any, slide: Slide, style: _Style) -> None:
     if title is not None:
         _fill(title.text_frame, [slide.title], style, size=px_to_pt(base * slide.title_fit), bold=True)
     if slide.kicker is not None:
-        box = out.shapes.add_textbox(px_to_emu(PAD_X), px_to_emu(KICKER_TOP), px_to_emu(CONTENT_WIDTH), px_to_emu(KICKER_HEIGHT))
+        x, y, w, h = (px_to_emu(v) for v in (PAD_X, KICKER_TOP, CONTENT_WIDTH, KICKER_HEIGHT))
+        box = out.shapes.add_textbox(x, y, w, h)
         box.name = "Kicker"
         _fill(box.text_frame, [slide.kicker], style, size=px_to_pt(KICKER_SIZE), colour="accent1", bold=True)
     body = _body_placeholder(out)
@@ -297,7 +299,7 @@ def _place_blocks(out: Any, body: Any, area: _Area, slide: Slide, style: _Style)
 
 
 def _stack(
-    out: Any, body: Any, area: _Area, blocks: list[Block], fit: float, style: _Style, width_px: float
+    out: Any, body: Any, area: _Area, blocks: Sequence[Block], fit: float, style: _Style, width_px: float
 ) -> None:
     """Blocks top to bottom; figures share the height the rest leaves."""
     groups = _groups(blocks)
@@ -475,8 +477,7 @@ def _para(p: Any, style: _Style, bullet: tuple[str, int] | None, level: int, siz
         etree.SubElement(ppr, f"{{{A}}}buAutoNum", type="alphaUcPeriod", startAt=str(max(1, start)))
     else:
         etree.SubElement(ppr, f"{{{A}}}buFont", typeface="+mj-lt")
-        numbering = "arabicPeriod" if not style.rtl else "arabicPeriod"
-        etree.SubElement(ppr, f"{{{A}}}buAutoNum", type=numbering, startAt=str(max(1, start)))
+        etree.SubElement(ppr, f"{{{A}}}buAutoNum", type="arabicPeriod", startAt=str(max(1, start)))
 
 
 def _runs(
@@ -664,7 +665,7 @@ def _raster(data: bytes, path: str, width_emu: int) -> bytes:
     """Image bytes PowerPoint shows: SVG rendered to PNG (at twice the placed size), others as they are."""
     lower = path.lower()
     if lower.endswith(".svg"):
-        import cairosvg
+        import cairosvg  # type: ignore[import-untyped]
 
         width_px = max(200, min(2400, int(width_emu / 9525 * 2)))
         png: bytes = cairosvg.svg2png(bytestring=data, output_width=width_px)
@@ -688,7 +689,7 @@ def _callout(out: Any, block: Callout, box: _Area, fit: float, style: _Style) ->
     shape = out.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, max(height, 1))
     shape.name = f"Callout ({block.kind})"
     shape.fill.solid()
-    shape.fill.fore_color.rgb = RGBColor.from_string(fill)
+    shape.fill.fore_color.rgb = RGBColor(int(fill[0:2], 16), int(fill[2:4], 16), int(fill[4:6], 16))  # type: ignore[no-untyped-call]
     shape.line.fill.background()
     # No theme effects (shadow, outline) from the shape style: a flat box, as in the HTML deck.
     shape_style = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}style")
@@ -734,14 +735,13 @@ def _question(out: Any, body: Any, area: _Area, slide: Slide, style: _Style) -> 
         if answer:
             _explanation_box(out, q, area, slide.fit, style)
         return
-    frame = body.text_frame if body is not None else out.shapes.add_textbox(area.left, area.top, area.width, area.height).text_frame
+    if body is None:
+        body = out.shapes.add_textbox(area.left, area.top, area.width, area.height)
+    frame = body.text_frame
     _reset(frame)
     first = True
     if q.type in ("single", "multiple", "true-false"):
-        if q.type == "true-false":
-            choices = tf_choices(q, style.gettext)
-        else:
-            choices = [(c.text, c.correct) for c in q.choices]
+        choices = tf_choices(q, style.gettext) if q.type == "true-false" else [(c.text, c.correct) for c in q.choices]
         if q.type == "multiple" and not answer:
             p = _paragraph(frame, first)
             first = False
@@ -937,7 +937,7 @@ def _properties(prs: Any, ctx: RenderContext, deck: Deck) -> None:
 
 def _timestamp(epoch: int | None) -> dt.datetime:
     # Without SOURCE_DATE_EPOCH a fixed date keeps builds reproducible all the same.
-    return dt.datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=dt.UTC).replace(tzinfo=None)
 
 
 def _deterministic(data: bytes, epoch: int | None) -> bytes:

@@ -108,7 +108,8 @@ def deck_data(ctx: RenderContext, tpl: Templates, module: Module) -> dict[str, A
         "session": [{"minutes": step.minutes} for step in module.session],
         "strings": {
             "count": g("%(num)s / %(total)s") % {"num": "{num}", "total": "{total}"},
-            "announce": g("Slide %(num)s of %(total)s: %(title)s") % {"num": "{num}", "total": "{total}", "title": "{title}"},
+            "announce": g("Slide %(num)s of %(total)s: %(title)s")
+            % {"num": "{num}", "total": "{total}", "title": "{title}"},
             "goTo": g("Go to slide %(num)s") % {"num": "{num}"},
             "showAnswer": g("Show answer"),
             "hideAnswer": g("Hide answer"),
@@ -231,4 +232,3 @@ def render_index(ctx: RenderContext, tpl: Templates, listing: list[tuple[Module,
             for loc in (ctx.built_locales or (ctx.locale,))
         ],
     )
-

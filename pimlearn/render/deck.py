@@ -9,8 +9,8 @@ same thing, and each slide's text scale comes from one estimate (``fit.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from ..diagnostics import Diagnostic
@@ -234,9 +234,7 @@ def load_images(project_root: Path, module: Module) -> ModuleImages:
     return ModuleImages({src: read_image(project_root, module, src) for src in module_images(module)})
 
 
-def build_deck(
-    course: Course, module: Module, number: int, sizes: ImageSize, gettext: Callable[[str], str]
-) -> Deck:
+def build_deck(course: Course, module: Module, number: int, sizes: ImageSize, gettext: Callable[[str], str]) -> Deck:
     """The module's deck, in the course's locale (``gettext`` translates the deck's own labels)."""
     b = _Builder(sizes, gettext)
     loc = module.loc

@@ -345,7 +345,7 @@ def title_fit(title: str, base: float, lines: int = 2) -> float:
 
 
 def _steps() -> list[float]:
-    return [round(1.0 - 0.05 * i, 2) for i in range(int(round((1.0 - MIN_FIT) / 0.05)) + 1)]
+    return [round(1.0 - 0.05 * i, 2) for i in range(round((1.0 - MIN_FIT) / 0.05) + 1)]
 
 
 def stack_height(blocks: Sequence[Block], fit: float, width: float, sizes: ImageSize) -> list[float]:
