@@ -51,7 +51,7 @@ answer: true
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", name="rtl_build")
 def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small project built as slides and PPTX, in English and Arabic."""
     from pimlearn.pipeline import BuildOptions, build
