@@ -7,6 +7,7 @@ course, locale and format has been rendered without error.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -88,7 +89,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         contexts = plan(project, options)
     reporter.raise_if_failed(options.strict)
     names = options.formats or tuple(formats())
-    tasks = [(ctx, name) for ctx in contexts for name in names]
+    tasks = [(dataclasses.replace(ctx, formats=tuple(names)), name) for ctx in contexts for name in names]
     rendered = render_all(tasks, options.jobs, timings)
     for result in rendered:
         reporter.extend(result.diagnostics)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages pimlearn needs, only those missing.
-#   scripts/system-deps.sh build   gettext (catalog updates), Pango (WeasyPrint), Noto fonts (Latin + Arabic)
+#   scripts/system-deps.sh build   gettext (catalog updates), Pango (WeasyPrint), Noto fonts (Latin + Arabic),
+#                                  Cairo (SVG pictures in PPTX decks, through CairoSVG)
 #   scripts/system-deps.sh test    the above, plus Chromium, poppler-utils and LibreOffice Impress for the tests
 set -euo pipefail
 
-want=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core)
+want=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core libcairo2)
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium poppler-utils libreoffice-impress-nogui)
 fi

@@ -30,6 +30,8 @@ class RenderContext:
     """SCORM: also write one package per module."""
     source_date_epoch: int | None = None
     """Fixed timestamp for reproducible outputs (``SOURCE_DATE_EPOCH``)."""
+    formats: tuple[str, ...] = ()
+    """Every format of this build (so an output links only to outputs that exist); empty when unknown."""
 
     @property
     def locale(self) -> str:
@@ -77,6 +79,8 @@ def register(name: str, summary: str, module: str) -> None:
 
 
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
+register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
+register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
 
 
 def formats() -> dict[str, Format]:
