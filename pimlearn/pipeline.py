@@ -103,7 +103,9 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         (ctx.course.id, ctx.locale, name, len(result.artifacts))
         for (ctx, name), result in zip(tasks, rendered, strict=True)
     )
-    return BuildResult(out_dir, outputs, report, tuple(reporter.warnings), timings.stages)
+    # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
+    warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))
+    return BuildResult(out_dir, outputs, report, warnings, timings.stages)
 
 
 def plan(project: Project, options: BuildOptions) -> list[RenderContext]:

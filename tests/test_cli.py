@@ -118,4 +118,5 @@ def test_parallel_build_gives_the_same_files(
         out = tmp_path / f"out-{jobs}"
         assert invoke("build", "-j", jobs, "-o", str(out), "--project", str(root))[0] == 0
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
-    assert trees[0] == trees[1] and len(trees[0]) == 12
+    assert trees[0] == trees[1]
+    assert {"c1/fr/web/m1/index.html", "c1/es/web/index.html"} <= set(trees[0])

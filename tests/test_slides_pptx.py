@@ -129,7 +129,9 @@ def test_course_template_overrides_the_builtin(make_project: Callable[[Files], P
     from pimlearn.render.jinja import BUILTIN_TEMPLATES
 
     branded = Presentation(str(BUILTIN_TEMPLATES / "slides" / "default.pptx"))
-    branded.slide_layouts.get_by_name("Title and Content").name = "Branded content"
+    layout = branded.slide_layouts.get_by_name("Title and Content")
+    assert layout is not None
+    layout.name = "Branded content"
     branded.slide_width = Emu(12192000)
     files: Files = {
         "courses/c1/course.yml": "title: C\nversion: 1.0.0\nmodules: [m1]\n",

@@ -40,7 +40,14 @@ def test_prunes_stale_files_only_inside_owned_folders(tmp_path: Path) -> None:
         [Artifact("c/en/web/old.html", b"1"), Artifact("c/en/web/keep.html", b"2"), Artifact("c/en/other.zip", b"z")],
         tmp_path,
     )
-    report = write_artifacts([Artifact("c/en/web/keep.html", b"2")], tmp_path, owned_dirs=["c/en/web"])
+    report = write_artifacts([Artifact("c/en/web/keep.html", b"2")], tmp_path, owned=["c/en/web"])
     assert report.removed == ("c/en/web/old.html",)
     assert (tmp_path / "c/en/other.zip").exists()
     assert not (tmp_path / "c/en/web/old.html").exists()
+
+
+def test_formats_sharing_a_folder_prune_only_their_own_files(tmp_path: Path) -> None:
+    write_artifacts([Artifact("c/en/slides/m.html", b"h"), Artifact("c/en/slides/m.pptx", b"p")], tmp_path)
+    report = write_artifacts([Artifact("c/en/slides/n.html", b"h")], tmp_path, owned=["c/en/slides/*.html"])
+    assert report.removed == ("c/en/slides/m.html",)
+    assert (tmp_path / "c/en/slides/m.pptx").exists()

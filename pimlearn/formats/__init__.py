@@ -51,7 +51,8 @@ class Rendered:
     artifacts: tuple[Artifact, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     owned: tuple[str, ...] = ()
-    """Output folders this format owns: files in them that it did not write are stale and removed."""
+    """Output folders (or glob patterns such as ``c/en/slides/*.pptx``) this format owns: files there that it
+    did not write are stale and removed."""
 
 
 @dataclass(frozen=True)

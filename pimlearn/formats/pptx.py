@@ -104,11 +104,8 @@ def render(ctx: RenderContext) -> Rendered:
         diagnostics.extend(deck.diagnostics)
         data = build_pptx(ctx, tpl, deck, images, source)
         artifacts.append(Artifact(f"{base}/{deck.module.id}.pptx", data))
-    # -f slides reports the same overflow warnings when both are built: keep one copy.
-    if "slides" in ctx.formats:
-        diagnostics = []
-    owned = (base,) if "slides" in ctx.formats else ()
-    return Rendered(tuple(artifacts), tuple(diagnostics), owned=owned)
+    # The folder is shared with -f slides: each format prunes only its own files.
+    return Rendered(tuple(artifacts), tuple(diagnostics), owned=(f"{base}/*.pptx",))
 
 
 # --------------------------------------------------------------------------- one deck

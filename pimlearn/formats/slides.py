@@ -50,9 +50,8 @@ def render(ctx: RenderContext) -> Rendered:
         artifacts.append(Artifact(f"{base}/{deck.module.id}.html", html.encode("utf-8")))
         listing.append((deck.module, count))
     artifacts.append(Artifact(f"{base}/index.html", render_index(ctx, tpl, listing).encode("utf-8")))
-    # The folder is shared with -f pptx: prune stale files only when both are built together.
-    owned = (base,) if "pptx" in ctx.formats else ()
-    return Rendered(tuple(artifacts), tuple(diagnostics), owned=owned)
+    # The folder is shared with -f pptx: each format prunes only its own files.
+    return Rendered(tuple(artifacts), tuple(diagnostics), owned=(f"{base}/*.html",))
 
 
 def _common(ctx: RenderContext) -> dict[str, Any]:

@@ -9,6 +9,7 @@ change); stale files inside folders the build owns are removed.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -43,8 +44,12 @@ def check_paths(artifacts: Iterable[Artifact]) -> None:
         seen.add(artifact.path)
 
 
-def write_artifacts(artifacts: Sequence[Artifact], out_dir: Path, owned_dirs: Iterable[str] = ()) -> WriteReport:
-    """Write every artifact under ``out_dir``; prune files no artifact wrote inside ``owned_dirs``."""
+def write_artifacts(artifacts: Sequence[Artifact], out_dir: Path, owned: Iterable[str] = ()) -> WriteReport:
+    """Write every artifact under ``out_dir``; prune the ``owned`` files that no artifact wrote.
+
+    An ``owned`` entry is a folder (everything under it) or a glob pattern
+    (``c/en/slides/*.pptx``), so formats sharing a folder each prune only their own files.
+    """
     check_paths(artifacts)
     written: list[str] = []
     unchanged: list[str] = []
@@ -55,7 +60,7 @@ def write_artifacts(artifacts: Sequence[Artifact], out_dir: Path, owned_dirs: It
             continue
         _atomic_write(target, artifact.data)
         written.append(artifact.path)
-    removed = _prune(out_dir, owned_dirs, {a.path for a in artifacts})
+    removed = _prune(out_dir, owned, {a.path for a in artifacts})
     return WriteReport(tuple(written), tuple(unchanged), tuple(removed))
 
 
@@ -72,15 +77,17 @@ def _atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def _prune(out_dir: Path, owned_dirs: Iterable[str], keep: set[str]) -> list[str]:
+def _prune(out_dir: Path, owned: Iterable[str], keep: set[str]) -> list[str]:
     removed: list[str] = []
-    for owned in owned_dirs:
-        base = out_dir / owned
+    for entry in owned:
+        folder, pattern = (entry, "*") if not any(c in entry for c in "*?[") else (entry.rsplit("/", 1)[0], entry)
+        base = out_dir / folder
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*"), reverse=True):
             rel = path.relative_to(out_dir).as_posix()
-            if path.is_file() and rel not in keep:
+            matches = pattern == "*" or fnmatch.fnmatchcase(rel, pattern)
+            if path.is_file() and matches and rel not in keep:
                 path.unlink()
                 removed.append(rel)
             elif path.is_dir() and not any(path.iterdir()):
