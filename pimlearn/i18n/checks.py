@@ -19,6 +19,8 @@ from ..model import Code, Emph, Image, Inline, Link, RawInline, Str, Strong, Tex
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.]*\}")
 _LOOSE_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 
+PARAGRAPH = ("paragraph_open", "paragraph_close")
+
 Problem = tuple[str, str]
 """(diagnostic code, message)."""
 
@@ -46,7 +48,10 @@ def _listed(values: Counter[str]) -> str:
 def shape_problems(source: Text, translation: Text, msgstr: str) -> list[Problem]:
     """Every way ``translation`` (parsed from ``msgstr``) breaks the structure of ``source``."""
     problems: list[Problem] = []
-    if "\n\n" in msgstr.strip() or block_shape(msgstr.strip()) != block_shape(source.source):
+    shape = block_shape(msgstr.strip())
+    # Translations are parsed as inline text, so block syntax would show literally: flag it
+    # unless the source itself looks the same way (a table cell holding just '#').
+    if "\n\n" in msgstr.strip() or (shape != PARAGRAPH and shape != block_shape(source.source)):
         problems.append(
             (
                 "translation-block",
