@@ -56,7 +56,10 @@ def msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
         if message.startswith("warning: "):
             severity, message = "warning", message.removeprefix("warning: ")
         code = "catalog-syntax" if severity == "error" else "catalog-warning"
-        loc = Loc(shown, int(match.group("line")), int(match.group("col") or 0))
+        line = int(match.group("line"))
+        if "end-of-line within string" in message:
+            line -= 1  # msgfmt counts the line after the unterminated string
+        loc = Loc(shown, max(1, line), int(match.group("col") or 0))
         found.append(Diagnostic(loc, severity, f"msgfmt: {message}", code))  # type: ignore[arg-type]
     if result.returncode != 0 and not any(d.severity == "error" for d in found):
         detail = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed"
