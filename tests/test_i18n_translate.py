@@ -126,7 +126,7 @@ def test_everything_translated_when_the_catalog_is_complete(project: Path) -> No
     module = result.course.modules[0]  # type: ignore[attr-defined]
     assert [t for t in iter_texts(module) if t.lang] == []
     assert module.title.source == "Sécurité du site"
-    fill_in = [q for q in module.questions if q.type == "fill-in"][0]
+    fill_in = next(q for q in module.questions if q.type == "fill-in")
     assert [a.source for a in fill_in.answers] == ["sortie", "issue de secours"]
 
 
@@ -169,7 +169,7 @@ def test_a_question_is_translated_only_as_a_whole(project: Path) -> None:
     set_translations(project, {k: v for k, v in FRENCH.items() if k != "Close"})
     result, _ = built_course(project)
     module = result.course.modules[0]  # type: ignore[attr-defined]
-    door = [q for q in module.questions if q.id == "q-door"][0]
+    door = next(q for q in module.questions if q.id == "q-door")
     assert door.prompt.source == "What do you do with the door?" and door.lang == "en"
     assert {c.text.source for c in door.choices} == {"Open", "Close"}
     assert all(t.lang == "en" for t in iter_texts(door))
@@ -318,7 +318,8 @@ def test_strict_fails_below_min_translated(project: Path) -> None:
     set_translations(project, questions_only)
     options = BuildOptions(locales=("fr",), formats=("web",), out_dir=project / "dist", strict=True)
     build(project, options)  # min_translated: 0
-    edit_file(project / "courses/safety-course/course.yml", lambda s: s.replace("min_translated: 0", "min_translated: 95"))
+    course = project / "courses/safety-course/course.yml"
+    edit_file(course, lambda s: s.replace("min_translated: 0", "min_translated: 95"))
     with pytest.raises(ContentError) as failure:
         build(project, replace(options, out_dir=project / "dist2"))
     [warning] = [d for d in failure.value.diagnostics if d.code == "translation-incomplete"]
