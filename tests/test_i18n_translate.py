@@ -275,9 +275,7 @@ def edit_file(path: Path, change: Callable[[str], str]) -> None:
     ],
     ids=["syntax", "plural-forms", "language", "cldr-3-forms"],
 )
-def test_a_bad_catalog_is_a_located_error(
-    project: Path, change: Callable[[str], str], code: str, line_of: str
-) -> None:
+def test_a_bad_catalog_is_a_located_error(project: Path, change: Callable[[str], str], code: str, line_of: str) -> None:
     translate_all(project)
     edit_file(po_file(project), change)
     lines = po_file(project).read_text(encoding="utf-8").splitlines()
