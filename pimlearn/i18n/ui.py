@@ -150,5 +150,5 @@ def _translator_comment(lines: list[str], line: int) -> str:
     if 0 <= index < len(lines):
         text = lines[index].strip()
         if text.startswith("# Translators:"):
-            return text.removeprefix("#").strip()
+            return text.removeprefix("# Translators:").strip()  # as Jinja's extractor gives it
     return ""
