@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -134,7 +135,7 @@ def test_identity_catalog_translates_every_string_of_the_sample(tmp_path: Path) 
     # Extraction and lookup use one normalisation: with msgstr = msgid nothing falls back.
     root = tmp_path / "sample"
     for folder in ("courses", "modules"):
-        __import__("shutil").copytree(REPO / folder, root / folder)
+        shutil.copytree(REPO / folder, root / folder)
     reporter = Reporter()
     project = load_project(root, reporter)
     plan_update(root, project, ["fr"], epoch=0).apply()
