@@ -226,3 +226,96 @@ def _scaffold(create: Callable[[], Path]) -> None:
     except (ValueError, FileExistsError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"pimlearn: created {path}")
+
+
+@main.group()
+def i18n() -> None:
+    """Translations: extract strings, update catalogs, report completeness."""
+
+
+def _load_for_i18n(root: Path) -> Any:
+    """The whole project, or exit 1 when its content has errors (extracting from broken sources loses strings)."""
+    from .diagnostics import Reporter
+    from .load import load_project
+
+    reporter = Reporter()
+    project = load_project(root, reporter, all_modules=True)
+    if reporter.errors:
+        print_diagnostics(reporter.diagnostics)
+        click.echo("pimlearn: fix the content first: catalogs are not updated from sources with errors", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
+    return project
+
+
+def _run_update(project_dir: Path, locales: tuple[str, ...], force: bool, catalogs: bool) -> None:
+    from .i18n.tools import ToolMissing
+    from .i18n.update import plan_update
+    from .pipeline import source_date_epoch
+
+    root = project_root(project_dir)
+    project = _load_for_i18n(root)
+    try:
+        plan = plan_update(root, project, locales, force=force, epoch=source_date_epoch(), catalogs=catalogs)
+    except ToolMissing as exc:
+        click.echo(f"pimlearn: {exc}", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
+    print_diagnostics(plan.diagnostics)
+    if plan.failed:
+        click.echo("pimlearn: update refused; no file was written", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
+    written = plan.apply()
+    for change in written:
+        detail = f" ({change.summary})" if change.summary else ""
+        click.echo(f"  {change.action:<9} {change.shown}{detail}")
+    kinds = [c for c in plan.changes]
+    created = sum(1 for c in written if c.action == "created")
+    updated = sum(1 for c in written if c.action == "updated")
+    unchanged = len(kinds) - len(written)
+    click.echo(f"pimlearn: {created} created, {updated} updated, {unchanged} unchanged")
+
+
+@i18n.command("extract")
+@project_option
+def i18n_extract(project_dir: Path) -> None:
+    """Write locales/templates/*.pot from the sources (only templates whose messages changed)."""
+    _run_update(project_dir, (), force=False, catalogs=False)
+
+
+@i18n.command("update")
+@click.option(
+    "-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable); may add a locale not yet built."
+)
+@click.option("--force", is_flag=True, help="Accept an update that makes more than 30 % of translations obsolete.")
+@project_option
+def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> None:
+    """Extract, then create or merge every catalog; never loses a translation."""
+    _run_update(project_dir, locales, force=force, catalogs=True)
+
+
+@i18n.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--min",
+    "minimum",
+    type=click.FloatRange(0, 100),
+    help="Exit with status 1 when a catalog has less than PERCENT of its source words translated.",
+)
+@project_option
+def i18n_stats(as_json: bool, minimum: float | None, project_dir: Path) -> None:
+    """Translated, fuzzy, untranslated and obsolete entries per module and locale."""
+    from .i18n.stats import project_stats, status_json, table
+
+    root = project_root(project_dir)
+    project = _load_for_i18n(root)
+    rows = project_stats(root, project.courses)
+    click.echo(status_json(rows).rstrip() if as_json else table(rows) if rows else "pimlearn: no translated locales")
+    if minimum is not None:
+        below = [r for r in rows if r.all.percent_words < minimum]
+        for row in below:
+            click.echo(
+                f"{row.catalog or row.domain}: {row.locale} has {row.all.percent_words:.1f} % of its words "
+                f"translated, below --min {minimum:g}",
+                err=True,
+            )
+        if below:
+            sys.exit(EXIT_CONTENT_ERROR)

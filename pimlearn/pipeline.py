@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
 from .formats import RenderContext, Rendered, formats
-from .i18n.translate import localize
+from .i18n.translate import Translations
+from .i18n.validate import check_catalogs
 from .load import load_project
 from .model import Project
 from .package.writer import WriteReport, check_paths, write_artifacts
@@ -86,7 +87,9 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         validate(project, reporter)
     reporter.raise_if_failed(options.strict)
     with timings.stage("translate"):
-        contexts = plan(project, options)
+        translations = Translations(Path(project.root))
+        contexts = plan(project, options, translations)
+    reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
     names = options.formats or tuple(formats())
     tasks = [(dataclasses.replace(ctx, formats=tuple(names)), name) for ctx in contexts for name in names]
@@ -96,6 +99,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     reporter.raise_if_failed(options.strict)
     out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
+    artifacts.append(translations.status())
     check_paths(artifacts)
     with timings.stage("write"):
         report = write_artifacts(artifacts, out_dir, [d for r in rendered for d in r.owned])
@@ -108,8 +112,9 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     return BuildResult(out_dir, outputs, report, warnings, timings.stages)
 
 
-def plan(project: Project, options: BuildOptions) -> list[RenderContext]:
+def plan(project: Project, options: BuildOptions, translations: Translations | None = None) -> list[RenderContext]:
     """One render context per course and locale, with the course translated into that locale."""
+    translations = translations or Translations(Path(project.root))
     contexts = []
     epoch = source_date_epoch()
     for course in project.courses:
@@ -118,7 +123,7 @@ def plan(project: Project, options: BuildOptions) -> list[RenderContext]:
             contexts.append(
                 RenderContext(
                     project_root=Path(project.root),
-                    course=localize(course, locale),
+                    course=translations.course(course, locale),
                     built_locales=tuple(dict.fromkeys((*course.locales, *locales))),
                     per_module=options.per_module,
                     source_date_epoch=epoch,
@@ -152,4 +157,5 @@ def check(root: Path) -> list[Diagnostic]:
     reporter = Reporter()
     project = load_project(root, reporter, all_modules=True)
     validate(project, reporter)
+    check_catalogs(root, project, reporter)
     return sorted(set(reporter.diagnostics), key=lambda d: d.sort_key)

@@ -1,11 +1,262 @@
-"""Reading catalogs for builds: the UI strings of templates (domain ``ui``)."""
+"""Reading catalogs for builds and checks: parsed once, checked, fuzzy entries never used.
+
+A catalog is checked with ``msgfmt --check`` (syntax, duplicates, plural and
+format consistency) and against the project's rules (``Language`` equals its
+folder, ``Plural-Forms`` equals pimlearn's table, UTF-8). Problems are
+diagnostics at the catalog's line; a catalog with errors is not used.
+"""
 
 from __future__ import annotations
 
 import gettext
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+import polib
+
+from ..diagnostics import Diagnostic
+from ..model import Loc
+from .layout import BUILTIN_LOCALES, LOCALES, UI, po_path, shown_path
+from .locales import catalog_name, language, plural_forms
+from .tools import msgfmt_check
+
+Key = tuple[str | None, str]
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def usable(entry: polib.POEntry) -> bool:
+    """Translated, not fuzzy, not obsolete: the entries a build shows."""
+    if entry.obsolete or entry.fuzzy:
+        return False
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(v.strip() for v in entry.msgstr_plural.values())
+    return bool(entry.msgstr.strip())
+
+
+@dataclass
+class Catalog:
+    """One parsed catalog (domain × locale) and where each entry's msgstr is written."""
+
+    domain: str
+    locale: str
+    path: Path
+    shown: str
+    po: polib.POFile
+    lines: list[str]
+    entries: dict[Key, polib.POEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.entries = {(e.msgctxt, e.msgid): e for e in self.po if not e.obsolete}
+
+    def get(self, key: Key) -> polib.POEntry | None:
+        """The active entry of (msgctxt, msgid), whatever its state."""
+        return self.entries.get(key)
+
+    def translation(self, key: Key) -> polib.POEntry | None:
+        """The entry of (msgctxt, msgid) when a build may show it (translated and not fuzzy)."""
+        entry = self.entries.get(key)
+        return entry if entry is not None and usable(entry) else None
+
+    def loc(self, entry: polib.POEntry) -> Loc:
+        """Where the entry's msgstr is written (what a translator must fix)."""
+        start = max(0, int(entry.linenum or 1) - 1)
+        for index in range(start, min(len(self.lines), start + 400)):
+            if self.lines[index].startswith("msgstr"):
+                return Loc(self.shown, index + 1, 1)
+        return Loc(self.shown, int(entry.linenum or 1), 1)
+
+    def header_loc(self, name: str) -> Loc:
+        """Where a header field is written (the header's msgstr line when it is missing)."""
+        for index, line in enumerate(self.lines[:60]):
+            if line.startswith(f'"{name}:'):
+                return Loc(self.shown, index + 1, 1)
+        for index, line in enumerate(self.lines[:60]):
+            if line.startswith("msgstr"):
+                return Loc(self.shown, index + 1, 1)
+        return Loc(self.shown, 1, 1)
+
+    def to_translations(self) -> gettext.GNUTranslations:
+        """The usable entries as stdlib translations (plural forms and contexts included)."""
+        return gettext.GNUTranslations(io.BytesIO(self.po.to_binary()))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A catalog and the problems found in it (``catalog`` is None when it cannot be used)."""
+
+    catalog: Catalog | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_catalog(path: Path, root: Path, domain: str, locale: str) -> Loaded:
+    """Parse and check one catalog (cached while the file is unchanged)."""
+    stat = path.stat()
+    return _load(str(path.resolve()), str(root.resolve()), domain, locale, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _load(path_str: str, root_str: str, domain: str, locale: str, _mtime: int, _size: int) -> Loaded:
+    path, root = Path(path_str), Path(root_str)
+    shown = shown_path(path, root)
+    found = msgfmt_check(path, shown)
+    if any(d.severity == "error" for d in found):
+        return Loaded(None, tuple(found))
+    try:
+        text = path.read_text(encoding="utf-8")
+        po = polib.pofile(text, wrapwidth=0)
+    except (UnicodeDecodeError, OSError, ValueError) as exc:
+        problem = Diagnostic(Loc(shown, 1), "error", f"cannot read catalog: {exc}", "catalog-syntax")
+        return Loaded(None, (*found, problem))
+    catalog = Catalog(domain, locale, path, shown, po, text.splitlines())
+    found.extend(check_header(catalog))
+    if domain == UI:
+        found.extend(check_ui_entries(catalog))
+    usable_catalog = None if any(d.severity == "error" for d in found) else catalog
+    return Loaded(usable_catalog, tuple(found))
+
+
+def _normal_plural(value: str) -> str:
+    return re.sub(r"\s+", "", value).rstrip(";")
+
+
+def check_header(catalog: Catalog) -> list[Diagnostic]:
+    """``Language`` equals the catalog's folder, ``Plural-Forms`` equals the project's table, charset UTF-8."""
+    found: list[Diagnostic] = []
+    meta = catalog.po.metadata
+    expected_lang = catalog_name(catalog.locale)
+    lang = meta.get("Language", "").strip()
+    if lang.replace("-", "_") != expected_lang:
+        found.append(
+            Diagnostic(
+                catalog.header_loc("Language"),
+                "error",
+                f"the header says Language '{lang}' but the catalog is in the '{expected_lang}' folder: "
+                f'set "Language: {expected_lang}\\n"',
+                "catalog-header",
+            )
+        )
+    charset = re.search(r"charset=([\w-]+)", meta.get("Content-Type", ""))
+    if not charset or charset.group(1).lower().replace("_", "-") != "utf-8":
+        found.append(
+            Diagnostic(
+                catalog.header_loc("Content-Type"),
+                "error",
+                'catalogs must be UTF-8: set "Content-Type: text/plain; charset=UTF-8\\n"',
+                "catalog-header",
+            )
+        )
+    expected = plural_forms(catalog.locale)
+    actual = meta.get("Plural-Forms", "").strip()
+    if expected and _normal_plural(actual) != _normal_plural(expected):
+        what = f"is '{actual}'" if actual else "is missing"
+        found.append(
+            Diagnostic(
+                catalog.header_loc("Plural-Forms"),
+                "error",
+                f"Plural-Forms {what}; every '{language(catalog.locale)}' catalog must use "
+                f"'{expected}' (other tools' variants order plural forms differently and would "
+                "swap translations)",
+                "catalog-plural-forms",
+            )
+        )
+    elif not expected and not actual:
+        found.append(
+            Diagnostic(
+                catalog.header_loc("Plural-Forms"),
+                "warning",
+                f"no Plural-Forms header, and pimlearn does not know the plural rule of '{catalog.locale}': "
+                "add the header from the gettext manual",
+                "catalog-plural-forms",
+            )
+        )
+    return found
+
+
+def check_ui_entries(catalog: Catalog) -> list[Diagnostic]:
+    """UI translations are inserted into HTML as they are: they may hold no tag their source lacks."""
+    found = []
+    for entry in catalog.po:
+        if entry.obsolete or not usable(entry):
+            continue
+        allowed = Counter(_TAG.findall(entry.msgid) + _TAG.findall(entry.msgid_plural or ""))
+        values = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for value in values:
+            extra = Counter(_TAG.findall(value)) - allowed
+            if extra:
+                found.append(
+                    Diagnostic(
+                        catalog.loc(entry),
+                        "error",
+                        f"the translation adds HTML ({', '.join(sorted(extra))}), which its source does not have: "
+                        "translations cannot add markup or scripts",
+                        "translation-html",
+                    )
+                )
+                break
+    return found
+
+
+def catalog_file(base: Path, locale: str, domain: str) -> Path | None:
+    """The catalog of ``domain`` for ``locale`` under ``base``: the regional one, else the language's."""
+    for name in dict.fromkeys((catalog_name(locale), language(locale))):
+        path = po_path(base, name, domain)
+        if path.is_file():
+            return path
+    return None
+
+
+@dataclass
+class LocaleCatalogs:
+    """Every catalog one locale of a build reads, loaded once, with the problems found in them."""
+
+    locale: str
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    builtin_ui: Catalog | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def get(self, domain: str) -> Catalog | None:
+        """The project's catalog of a domain (None when missing or unusable)."""
+        return self.catalogs.get(domain)
+
+
+def load_locale(root: Path, locale: str, domains: list[str]) -> LocaleCatalogs:
+    """The project's catalogs of ``domains`` for ``locale`` and the built-in ``ui`` catalog."""
+    result = LocaleCatalogs(locale)
+    for domain in dict.fromkeys([*domains, UI]):
+        path = catalog_file(root / LOCALES, locale, domain)
+        if path is None:
+            continue
+        loaded = load_catalog(path, root, domain, locale)
+        result.diagnostics.extend(loaded.diagnostics)
+        if loaded.catalog is not None:
+            result.catalogs[domain] = loaded.catalog
+    builtin = catalog_file(BUILTIN_LOCALES, locale, UI)
+    if builtin is not None:
+        loaded = load_catalog(builtin, root, UI, locale)
+        result.diagnostics.extend(loaded.diagnostics)
+        result.builtin_ui = loaded.catalog
+    return result
 
 
 def ui_translations(project_root: Path, locale: str) -> gettext.NullTranslations:
-    """The ``ui`` domain translations of ``locale`` (English source strings when none exist)."""
-    return gettext.NullTranslations()
+    """The ``ui`` domain in ``locale``: the project's catalog, then pimlearn's, then the English source."""
+    chain: list[Path] = []
+    for base in (project_root / LOCALES, BUILTIN_LOCALES):
+        path = catalog_file(base, locale, UI)
+        if path is not None:
+            chain.append(path)
+    translations: gettext.NullTranslations | None = None
+    for path in chain:
+        loaded = load_catalog(path, project_root, UI, locale)
+        if loaded.catalog is None:
+            continue  # the build reports its errors before rendering
+        found = loaded.catalog.to_translations()
+        if translations is None:
+            translations = found
+        else:
+            translations.add_fallback(found)
+    return translations or gettext.NullTranslations()

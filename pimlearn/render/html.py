@@ -13,6 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from ..i18n import N_
 from ..i18n.locales import is_rtl
 from ..model import (
     Block,
@@ -73,10 +74,10 @@ class HtmlOptions:
 
 
 CALLOUT_LABELS = {
-    "tip": "Tip",
-    "warning": "Warning",
-    "example": "Example",
-    "definition": "Definition",
+    "tip": N_("Tip"),
+    "warning": N_("Warning"),
+    "example": N_("Example"),
+    "definition": N_("Definition"),
 }
 
 

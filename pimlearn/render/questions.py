@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
+from ..i18n import N_
 from ..model import Question, Text
 from .html import HtmlOptions, lang_attrs, text_html
 
@@ -84,8 +85,8 @@ def question_view(q: Question, options: HtmlOptions) -> QuestionView:
     ]
     if q.type == "true-false":
         choices = [
-            Option(0, "true", label("True"), html(q.feedback_true), q.answer is True),
-            Option(1, "false", label("False"), html(q.feedback_false), q.answer is False),
+            Option(0, "true", label(N_("True")), html(q.feedback_true), q.answer is True),
+            Option(1, "false", label(N_("False")), html(q.feedback_false), q.answer is False),
         ]
     lefts = tuple(Option(i, str(i), html(p.left), Markup("")) for i, p in enumerate(q.pairs))
     rights = tuple(

@@ -1,0 +1,154 @@
+"""The ``ui`` domain: strings of Jinja templates and of the Python code that renders outputs.
+
+Templates are read with Jinja's own extractor (``_()``, ``gettext``, ``ngettext``,
+``pgettext``, ``{% trans %}``; ``{# Translators: ... #}`` comments become extracted
+comments). Python files are scanned for string literals passed to ``gettext`` /
+``ngettext`` / ``pgettext`` (``tpl.gettext("Next")``, ``options.gettext(...)``) or
+marked with ``N_("...")`` where a table holds them. New templates and calls are
+found without any registration: the next ``pimlearn i18n update`` picks them up.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2.ext import babel_extract
+
+from ..diagnostics import Reporter
+from ..model import Loc
+from .extract import Message, Template, count_words, merge_templates
+from .layout import PACKAGE_ROOT, UI
+
+KEYWORDS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+PY_KEYWORDS = frozenset({*KEYWORDS, "N_"})
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".html", ".htm", ".xml", ".txt", ".svg")
+COMMENT_TAGS = ("Translators:",)
+_FORMAT = re.compile(r"%(\([A-Za-z_]\w*\))?[-#0 +]*\d*(\.\d+)?[sdifr%]")
+
+BUILTIN_TEMPLATES = PACKAGE_ROOT / "templates"
+
+
+@lru_cache(maxsize=1)
+def builtin_template() -> Template:
+    """Every ``ui`` string of pimlearn itself: built-in templates and Python code."""
+    base = PACKAGE_ROOT.parent
+    parts = [_template_file(path, path.relative_to(base).as_posix()) for path in _files(BUILTIN_TEMPLATES)]
+    parts.append(_python_strings(PACKAGE_ROOT, base))
+    return merge_templates(UI, "pimlearn's user interface", parts)
+
+
+def project_template_dirs(root: Path) -> list[Path]:
+    """A project's template folders: ``templates/`` and every ``courses/<id>/templates/``."""
+    dirs = [root / "templates", *sorted(p for p in (root / "courses").glob("*/templates"))]
+    return [d for d in dirs if d.is_dir()]
+
+
+def project_template(root: Path, reporter: Reporter) -> Template:
+    """The ``ui`` strings of a project's own templates (empty when it has none)."""
+    parts = []
+    for folder in project_template_dirs(root):
+        for path in _files(folder):
+            rel = path.relative_to(root).as_posix()
+            try:
+                parts.append(_template_file(path, rel))
+            except jinja2.TemplateSyntaxError as exc:
+                reporter.error(Loc(rel, exc.lineno or 1), f"template syntax error: {exc.message}", "template-syntax")
+    return merge_templates(UI, "the project's templates", parts)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name.endswith(TEMPLATE_SUFFIXES))
+
+
+def format_flags(*messages: str | None) -> tuple[str, ...]:
+    """``python-format`` when a string holds %-directives (Jinja formats every ``_()`` result with %)."""
+    return ("python-format",) if any(m and _FORMAT.search(m) for m in messages) else ()
+
+
+def _template_file(path: Path, reference: str) -> Template:
+    options = {
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "true",
+        "lstrip_blocks": "true",
+        "newstyle_gettext": "true",
+        "silent": "false",
+    }
+    found: list[Message] = []
+    with path.open("rb") as handle:
+        for _line, func, message, comments in babel_extract(handle, KEYWORDS, COMMENT_TAGS, options):
+            built = _message(func, message, tuple(c.strip() for c in comments), reference)
+            if built is not None:
+                found.append(built)
+    return merge_templates(UI, reference, [Template(UI, tuple(found))])
+
+
+def _message(func: str, message: object, comments: tuple[str, ...], reference: str) -> Message | None:
+    """A Message from an extractor hit; ``None`` for calls without literal strings."""
+    values = message if isinstance(message, tuple) else (message,)
+    context: str | None = None
+    if func in ("pgettext", "npgettext"):
+        context, values = values[0], values[1:]
+    singular = values[0] if values else None
+    plural = values[1] if func in ("ngettext", "npgettext") and len(values) > 1 else None
+    if not isinstance(singular, str) or not singular or (context is not None and not isinstance(context, str)):
+        return None
+    if func in ("ngettext", "npgettext") and not isinstance(plural, str):
+        return None
+    return Message(
+        id=singular,
+        context=context,
+        plural=plural,
+        comments=tuple(c for c in comments if c),
+        references=(reference,),
+        flags=format_flags(singular, plural),
+        words=count_words(singular),
+    )
+
+
+def _python_strings(package: Path, base: Path) -> Template:
+    found: list[Message] = []
+    for path in sorted(package.rglob("*.py")):
+        reference = path.relative_to(base).as_posix()
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for func, args, line in _calls(ast.parse(source, str(path))):
+            strings = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in args]
+            comment = _translator_comment(lines, line)
+            if func == "N_":
+                func = "gettext"
+            message: object = tuple(strings) if func != "gettext" and func != "_" else (strings[0] if strings else None)
+            built = _message(func, message, (comment,) if comment else (), reference)
+            if built is not None:
+                # Python strings are used as they are (no % formatting): no python-format flag.
+                found.append(replace(built, flags=()))
+    return Template(UI, tuple(found))
+
+
+def _calls(tree: ast.AST) -> Iterator[tuple[str, list[ast.expr], int]]:
+    """Calls of the gettext keywords, in source order (``ast.walk`` is breadth first)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in PY_KEYWORDS and node.args:
+            found.append((node.lineno, node.col_offset, name, list(node.args)))
+    for line, _col, name, args in sorted(found, key=lambda f: (f[0], f[1])):
+        yield name, args, line
+
+
+def _translator_comment(lines: list[str], line: int) -> str:
+    """A ``# Translators: ...`` comment on the line above a call."""
+    index = line - 2
+    if 0 <= index < len(lines):
+        text = lines[index].strip()
+        if text.startswith("# Translators:"):
+            return text.removeprefix("# Translators:").strip()  # as Jinja's extractor gives it
+    return ""
