@@ -40,12 +40,13 @@ def test_build_writes_web_pages_and_reports_them(make_project: Callable[[Files],
     code, out, err = invoke("build", "-f", "web", "--project", str(root))
     assert code == 0, err
     assert "  c1                   en     web           4 files\n" in out
-    assert "pimlearn: wrote 4 files to" in out
+    assert "pimlearn: wrote 5 files to" in out  # the 4 pages and dist/translation-status.json
+    assert (root / "dist/translation-status.json").is_file()
     assert (root / "dist/c1/en/web/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/section.html").is_file()
     again = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)])
-    assert "wrote 0 files" in again.stdout and "(4 unchanged, 0 removed)" in again.stdout
+    assert "wrote 0 files" in again.stdout and "(5 unchanged, 0 removed)" in again.stdout
 
 
 def test_build_selected_locale_course_and_output_folder(

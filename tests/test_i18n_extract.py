@@ -160,7 +160,7 @@ def test_builtin_ui_strings_come_from_templates_and_python() -> None:
     assert messages["%(num)s module"].plural == "%(num)s modules"
     assert messages["%(num)s module"].flags == ("python-format",)
     assert messages["Tip"].references == ("pimlearn/render/html.py",)  # N_() in a table
-    assert messages["True"].references == ("pimlearn/render/questions.py",)
+    assert "pimlearn/render/questions.py" in messages["True"].references
     assert messages["Introduction"].references == ("pimlearn/formats/web.py",)  # tpl.gettext("...")
 
 

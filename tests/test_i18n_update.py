@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pimlearn.diagnostics import Reporter
-from pimlearn.i18n import update as update_module
+from pimlearn.i18n import tools
 from pimlearn.i18n.locales import PLURAL_FORMS
 from pimlearn.i18n.update import UpdatePlan, lost_translations, plan_update
 from pimlearn.load import load_project
@@ -227,13 +227,13 @@ def test_mass_obsoletion_is_refused_unless_forced(translated: Path) -> None:
 
 
 def test_a_merge_that_loses_translations_is_refused(translated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = update_module.msgmerge
+    real = tools.msgmerge
 
     def purging(old: Path, template: Path, out: Path) -> None:
         real(old, template, out)
         subprocess.run(["msgattrib", "--no-obsolete", "--no-wrap", "-o", str(out), str(out)], check=True)
 
-    monkeypatch.setattr(update_module, "msgmerge", purging)
+    monkeypatch.setattr(tools, "msgmerge", purging)
     before = catalog(translated).read_bytes()
     write(translated, [p for p in PARAGRAPHS if not p.startswith("Delete")])
     plan = prepare(translated)
@@ -243,13 +243,13 @@ def test_a_merge_that_loses_translations_is_refused(translated: Path, monkeypatc
 
 
 def test_a_merge_result_that_fails_msgfmt_is_refused(translated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = update_module.msgmerge
+    real = tools.msgmerge
 
     def broken(old: Path, template: Path, out: Path) -> None:
         real(old, template, out)
         out.write_text(out.read_text(encoding="utf-8") + '\nmsgid "unterminated\nmsgstr ""\n', encoding="utf-8")
 
-    monkeypatch.setattr(update_module, "msgmerge", broken)
+    monkeypatch.setattr(tools, "msgmerge", broken)
     write(translated, [*PARAGRAPHS, "One more paragraph."])
     plan = prepare(translated)
     assert plan.failed and "catalog-syntax" in {d.code for d in plan.diagnostics}

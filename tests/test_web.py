@@ -101,16 +101,14 @@ def test_learner_pages_never_show_notes_or_guide_only_text(web_dist: Path) -> No
         assert visible in text
 
 
-def test_untranslated_locales_mark_their_fallback_text(web_dist: Path) -> None:
-    page = web_dist / "pim-foundations/fr/web/pim-intro/origins.html"
-    doc = lxml_html.parse(str(page)).getroot()
-    assert doc.get("lang") == "fr"
-    paragraphs = doc.xpath("//main//p[not(@class)]")
-    assert paragraphs
-    for p in paragraphs:
-        text = p.text_content().strip()
-        if text:
-            assert p.xpath("./span[@lang]"), f"unmarked fallback text: {text[:60]}"
+def test_translated_locales_are_wholly_in_their_language(web_dist: Path) -> None:
+    for locale, heading in (("fr", "Origines"), ("es", "Orígenes")):
+        page = web_dist / f"pim-foundations/{locale}/web/pim-intro/origins.html"
+        doc = lxml_html.parse(str(page)).getroot()
+        assert doc.get("lang") == locale
+        assert doc.xpath("//main//h1")[0].text_content() == heading
+        # The sample catalogs are complete: nothing falls back to English.
+        assert doc.xpath("//*[@lang='en']") == []
 
 
 @pytest.mark.browser

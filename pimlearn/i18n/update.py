@@ -28,6 +28,7 @@ import polib
 from ..diagnostics import Diagnostic, Reporter
 from ..model import Loc, Project
 from ..package.writer import write_text_atomic
+from . import tools
 from .catalogs import catalog_file, usable
 from .extract import (
     Template,
@@ -42,7 +43,7 @@ from .extract import (
 from .layout import BUILTIN_LOCALES, LOCALES, UI, catalog_locales, is_source_checkout, po_path, pot_path, shown_path
 from .locales import catalog_name, display_name, plural_forms
 from .stats import translated_locales
-from .tools import msgfmt_check, msgmerge
+from .tools import msgfmt_check
 from .ui import builtin_template, project_template
 
 MAX_OBSOLETE = 0.30
@@ -230,7 +231,7 @@ def _catalog_change(
     merged = work / f"{stem}.merged.po"
     if target.is_file():
         old_text = target.read_text(encoding="utf-8")
-        msgmerge(target, pot, merged)
+        tools.msgmerge(target, pot, merged)
     else:
         old_text = None
         created = work / f"{stem}.new.po"
@@ -246,7 +247,7 @@ def _catalog_change(
                 )
             )
         # msgmerge writes the canonical layout, so the next update finds nothing to change.
-        msgmerge(created, pot, merged)
+        tools.msgmerge(created, pot, merged)
     new_text = merged.read_text(encoding="utf-8")
     problems = [d for d in msgfmt_check(merged, shown) if d.severity == "error"]
     summary = ""
