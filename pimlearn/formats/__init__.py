@@ -77,6 +77,7 @@ def register(name: str, summary: str, module: str) -> None:
 
 
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
+register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
 
 
 def formats() -> dict[str, Format]:
