@@ -22,7 +22,7 @@ from pimlearn.i18n.catalogs import ui_translations
 from pimlearn.i18n.locales import display_name
 from pimlearn.i18n.translate import localize
 from pimlearn.load import load_project
-from pimlearn.model import Course, Notes, Only, Question, Text, iter_texts, plain_text, walk_blocks
+from pimlearn.model import Course, Figure, Notes, Only, Question, Text, iter_texts, plain_text, walk_blocks
 from pimlearn.pipeline import BuildOptions, BuildResult, build
 from pimlearn.render.jinja import templates
 from pimlearn.render.schedule import clock, course_schedule
@@ -125,6 +125,14 @@ def test_pdf_metadata_title_author_language_a4_and_tags(guides: dict[str, Path],
     assert f"/Lang ({locale})".encode() in pdf_objects(path)
     # PDF/UA identification lives in the XMP metadata stream.
     assert b"pdfuaid" in pdf_objects(path)
+
+
+def test_figures_are_tagged_with_their_alt_text(guides: dict[str, Path], source: Course) -> None:
+    objects = pdf_objects(guides["en"])
+    figures = [b for m in source.modules for b in walk_blocks(m.all_blocks()) if isinstance(b, Figure)]
+    assert figures
+    for figure in figures:
+        assert f"/Alt ({plain(figure.alt)})".encode() in objects
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -521,3 +529,37 @@ def test_identical_input_gives_identical_bytes(arabic: tuple[Path, BuildResult],
     assert first.outputs == second.outputs
     pdf = "dalil/ar/dalil-2.1.0-ar-facilitator-guide.pdf"
     assert (tmp_path / "a" / pdf).read_bytes() == (tmp_path / "b" / pdf).read_bytes()
+
+
+# --------------------------------------------------------------------------- overrides and what WeasyPrint reports
+
+REMOTE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+    '<image href="https://example.org/tracker.png" width="10" height="10"/><circle cx="5" cy="5" r="3"/></svg>\n'
+)
+
+
+def test_course_templates_override_the_stylesheet_and_problems_become_warnings(tmp_path: Path) -> None:
+    need_poppler()
+    root = write_project(
+        tmp_path,
+        {
+            "courses/c1/course.yml": "title: Mini course\nversion: 1.0.0\nmodules: [m1]\n",
+            "courses/c1/templates/guide/guide.css.j2": (
+                '{% include "!builtin/guide/guide.css.j2" %}\n'
+                '.cover-title::after { content: " (draft)"; }\n'
+                ".cover-title { text-shadow: 1px 1px red; }\n"
+            ),
+            "modules/m1/module.md": "---\ntitle: Module one\nduration: 30\n---\n\nIntro.\n\n"
+            "## Section\n\n![A picture that refers to the internet](images/remote.svg)\n",
+            "modules/m1/images/remote.svg": REMOTE_SVG,
+        },
+    )
+    result = build(root, BuildOptions(formats=("guide",), out_dir=root / "dist"))
+    assert "Mini course (draft)" in pdf_text(root / "dist" / "c1" / "en" / "c1-1.0.0-en-facilitator-guide.pdf", 1, 1)
+    messages = sorted(w.message for w in result.warnings if w.code == "guide-render")
+    assert len(messages) == 2, messages
+    # The SVG's remote image is refused, never fetched: building a guide does not touch the network.
+    assert "https://example.org/tracker.png" in messages[0] and "disallowed protocol" in messages[0]
+    assert "text-shadow" in messages[1]
+    assert {w.loc.path for w in result.warnings} == {"courses/c1/course.yml"}
