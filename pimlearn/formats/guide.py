@@ -87,6 +87,7 @@ class SectionView:
 
     anchor: str
     title: Markup
+    """Empty for the introduction (templates label it)."""
     content: Markup
     is_intro: bool
 
@@ -100,6 +101,7 @@ class KeyEntry:
     view: QuestionView
     section_anchor: str
     section_title: Markup
+    """Empty when the question stands in the introduction."""
     points: str
     points_count: int
 
@@ -231,7 +233,8 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
     keys: dict[str, KeyEntry] = {}
     for page in module_pages(module):
         part_anchor = f"{anchor}-intro" if page.is_intro else f"{anchor}-s-{page.slug}"
-        title = Markup.escape(tpl.gettext("Introduction")) if page.is_intro else text_html(page.title, options)
+        # The introduction's title is the template's ("Introduction"), so every UI string stays in templates.
+        title = Markup("") if page.is_intro else text_html(page.title, options)
         parts.append((page, part_anchor, title))
         for block in walk_blocks(page.blocks):
             if isinstance(block, Question) and block.id not in keys:
