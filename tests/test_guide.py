@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from pimlearn.diagnostics import Reporter
 from pimlearn.formats import RenderContext
-from pimlearn.formats.guide import css_content, css_string, guide_document, pdf_path
+from pimlearn.formats.guide import guide_document, pdf_path
 from pimlearn.i18n.catalogs import ui_translations
 from pimlearn.i18n.locales import display_name
 from pimlearn.i18n.translate import localize
@@ -25,6 +25,7 @@ from pimlearn.load import load_project
 from pimlearn.model import Course, Figure, Notes, Only, Question, Text, iter_texts, plain_text, walk_blocks
 from pimlearn.pipeline import BuildOptions, BuildResult, build
 from pimlearn.render.jinja import templates
+from pimlearn.render.pdf import css_content, css_string
 from pimlearn.render.schedule import clock, course_schedule
 from tests.conftest import REPO, write_project
 from tests.pdfutil import (

@@ -10,10 +10,6 @@ materials checklist, the content with facilitator notes, and the answer key.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +24,10 @@ from ..render.assets import data_uri, image_path, read_image
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
+from ..render.pdf import css_content, css_string, write_pdf
 from ..render.questions import QuestionView, question_view
 from ..render.schedule import ModuleSlot, clock, course_schedule, materials
 from . import RenderContext, Rendered
-
-PDF_VARIANT = "pdf/ua-1"
-"""Tagged PDF with a structure tree, language and title: what screen readers need."""
-
-_FONT_CONFIG: Any = None
-"""One WeasyPrint font configuration per process: building it scans the system fonts."""
 
 
 def pdf_path(ctx: RenderContext) -> str:
@@ -49,7 +40,7 @@ def render(ctx: RenderContext) -> Rendered:
     """Render the facilitator guide of ``ctx.course`` in ``ctx.locale`` as one PDF."""
     tpl = templates(ctx.project_root, ctx.course)
     document = guide_document(ctx, tpl)
-    pdf, problems = write_pdf(document)
+    pdf, problems = write_pdf(document.html, document.css)
     warnings = tuple(
         Diagnostic(ctx.course.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
     )
@@ -146,6 +137,9 @@ class ModuleView:
 def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
     """The guide as HTML and CSS (pure: no WeasyPrint), with the problems found on the way."""
     course = ctx.course
+    # The print stylesheet is a template too: these filters turn its values into CSS strings.
+    tpl.env.filters.setdefault("css_string", css_string)
+    tpl.env.filters.setdefault("css_content", css_content)
     diagnostics = []
     options = HtmlOptions(target="guide", lang=ctx.locale, gettext=tpl.gettext)
     modules = []
@@ -182,7 +176,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "break_minutes": sum(m.slot.break_minutes for m in modules),
     }
     html = tpl.render("guide/guide.html.j2", **context)
-    css = _render_css(tpl, context)
+    css = tpl.render("guide/guide.css.j2", **context)
     return GuideDocument(html, css, tuple(diagnostics))
 
 
@@ -225,7 +219,6 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
         notes=notes,
         gettext=tpl.gettext,
         heading_shift=1,
-        slide_break=Markup('<hr class="slide-break">'),
     )
 
     # Number the questions before rendering the content, which refers to the answer key.
@@ -290,95 +283,3 @@ def _content(blocks: tuple[Block, ...], options: HtmlOptions, tpl: Templates) ->
         else:
             parts.append(block_html(block, options))
     return Markup("\n").join(parts)
-
-
-# --------------------------------------------------------------------------- print stylesheet
-
-
-def css_string(value: str) -> Markup:
-    """``value`` as a quoted CSS string (safe inside ``content:``)."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
-    return Markup(f'"{escaped}"')
-
-
-def css_content(value: str, **placeholders: str) -> Markup:
-    """A translated label as CSS ``content``, its ``{name}`` placeholders replaced by CSS values.
-
-    ``css_content("Page {num} of {total}", num="counter(page)", total="counter(pages)")``
-    gives ``"Page " counter(page) " of " counter(pages)``.
-    """
-    parts: list[str] = []
-    rest = str(value)
-    while rest:
-        positions = [(rest.find("{" + name + "}"), name) for name in placeholders if "{" + name + "}" in rest]
-        if not positions:
-            parts.append(css_string(rest))
-            break
-        index, name = min(positions)
-        if index:
-            parts.append(css_string(rest[:index]))
-        parts.append(placeholders[name])
-        rest = rest[index + len(name) + 2 :]
-    return Markup(" ".join(parts) or '""')
-
-
-def _render_css(tpl: Templates, context: dict[str, Any]) -> str:
-    env = tpl.env
-    env.filters.setdefault("css_string", css_string)
-    env.filters.setdefault("css_content", css_content)
-    return tpl.render("guide/guide.css.j2", **context)
-
-
-# --------------------------------------------------------------------------- layout (WeasyPrint)
-
-
-def font_config() -> Any:
-    """The process's WeasyPrint font configuration, created once and reused by every guide."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-
-        _FONT_CONFIG = FontConfiguration()
-    return _FONT_CONFIG
-
-
-@contextmanager
-def _captured_warnings() -> Iterator[list[str]]:
-    """WeasyPrint's warnings and errors (unknown CSS, unreadable images) while a guide is laid out."""
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
-
-    logger = logging.getLogger("weasyprint")
-    handler = Collect(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield messages
-    finally:
-        logger.removeHandler(handler)
-
-
-def write_pdf(document: GuideDocument) -> tuple[bytes, list[str]]:
-    """Lay out the guide with WeasyPrint: the PDF bytes and the problems WeasyPrint reported."""
-    import weasyprint  # type: ignore[import-untyped]
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
-    fonts = font_config()
-    # Everything is embedded as data: URIs; refusing other schemes keeps the build off
-    # the network and out of the file system, whatever an SVG image refers to.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    # Identical input gives an identical file: the PDF identifier is a hash of the input.
-    identifier = hashlib.sha256((document.html + document.css).encode("utf-8")).hexdigest()[:32].encode("ascii")
-    with _captured_warnings() as problems:
-        stylesheet = weasyprint.CSS(string=document.css, font_config=fonts, url_fetcher=fetcher)
-        html = weasyprint.HTML(string=document.html, url_fetcher=fetcher)
-        pdf = html.write_pdf(
-            stylesheets=[stylesheet],
-            font_config=fonts,
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=identifier,
-        )
-    assert isinstance(pdf, bytes)
-    return pdf, sorted(set(problems))
