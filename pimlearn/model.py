@@ -378,6 +378,8 @@ class SessionStep:
     method: Text | None
     materials: tuple[Text, ...]
     loc: Loc = field(compare=False)
+    is_break: bool = False
+    """A pause in the plan (``method: break``): shown as a break in the agenda and session tables."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +26,11 @@ BUDGETS = {
     "translate": 2.0,
     "render:web": 2.5,
     "write": 2.0,
+    "render:guide": 90.0,
 }
+
+# The facilitator guide is the slowest stage (WeasyPrint): its speed is also checked in pages per second.
+MIN_GUIDE_PAGES_PER_SECOND = 10.0
 
 QUESTION_TYPES = [
     """```question
@@ -135,6 +140,17 @@ def generate(root: Path, modules: int, sections: int, locales: list[str]) -> Non
         (folder / "module.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
+def guide_pages(dist: Path) -> int | None:
+    """Total pages of the facilitator guides under ``dist`` (None without ``pdfinfo``)."""
+    if shutil.which("pdfinfo") is None:
+        return None
+    total = 0
+    for pdf in sorted(dist.rglob("*-facilitator-guide.pdf")):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        total += int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 1 when a stage is over budget."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -154,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         result = build(workdir, BuildOptions(formats=tuple(args.formats), jobs=args.jobs))
         total = time.perf_counter() - start
+        # Memory first: forking pdfinfo would count this process's pages as a child's.
+        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        pages = guide_pages(result.out_dir)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -170,9 +190,16 @@ def main(argv: list[str] | None = None) -> int:
         shown = f"{budget:.1f}" if budget is not None else "-"
         print(f"{stage:<22}{seconds:>10.3f}{shown:>10}{flag}")
     print(f"{'total':<22}{total:>10.3f}")
-    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"files: {files}   peak memory: {peak_self:.0f} MiB (render workers: {peak_children:.0f} MiB)")
+    seconds = result.timings.get("render:guide")
+    if seconds and pages is not None:
+        speed = pages / seconds
+        flag = "  TOO SLOW" if speed < MIN_GUIDE_PAGES_PER_SECOND else ""
+        print(f"guide: {pages} pages, {speed:.1f} pages/s (minimum {MIN_GUIDE_PAGES_PER_SECOND:.0f}){flag}")
+        if flag:
+            over.append("guide pages/s")
+    elif seconds:
+        print("guide: pages/s not measured (pdfinfo from poppler-utils is missing)")
     if over:
         print(f"over budget: {', '.join(over)}", file=sys.stderr)
         return 1

@@ -82,6 +82,7 @@ def register(name: str, summary: str, module: str) -> None:
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
 register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
 register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
+register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
 
 
 def formats() -> dict[str, Format]:

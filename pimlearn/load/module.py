@@ -212,7 +212,9 @@ def _session(r: MapReader) -> tuple[SessionStep, ...]:
         sr.done()
         r.ok = r.ok and sr.ok
         if minutes is not None and activity is not None:
-            steps.append(SessionStep(minutes, activity, method, materials, entry.loc))
+            # Decided on the source text: once translated, "break" may read "pause" or "descanso".
+            is_break = method is not None and method.source.strip().lower() == "break"
+            steps.append(SessionStep(minutes, activity, method, materials, entry.loc, is_break=is_break))
     return tuple(steps)
 
 

@@ -1,0 +1,285 @@
+"""``-f guide``: the facilitator guide, one print-ready PDF per course and locale (WeasyPrint).
+
+The guide is an HTML document rendered from ``templates/guide/`` and laid out by
+WeasyPrint with a print stylesheet that is itself a template (``guide/guide.css.j2``,
+so the page-counter text is translated): cover, contents, how to use the guide, the
+agenda on a running clock, then per module an overview, the session plan, a
+materials checklist, the content with facilitator notes, and the answer key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..i18n.locales import direction, display_name, html_lang, is_rtl
+from ..model import Block, Notes, Only, Question, plain_text, walk_blocks
+from ..package.artifact import Artifact
+from ..render.assets import data_uri, image_path, read_image
+from ..render.html import HtmlOptions, block_html, blocks_html, text_html
+from ..render.jinja import Templates, templates
+from ..render.pages import module_pages
+from ..render.pdf import css_content, css_string, write_pdf
+from ..render.questions import QuestionView, question_view
+from ..render.schedule import ModuleSlot, clock, course_schedule, materials
+from . import RenderContext, Rendered
+
+
+def pdf_path(ctx: RenderContext) -> str:
+    """Where the guide goes, relative to ``dist/`` (FORMAT.md, "Outputs")."""
+    course = ctx.course
+    return f"{ctx.base}/{course.id}-{course.version}-{ctx.locale}-facilitator-guide.pdf"
+
+
+def render(ctx: RenderContext) -> Rendered:
+    """Render the facilitator guide of ``ctx.course`` in ``ctx.locale`` as one PDF."""
+    tpl = templates(ctx.project_root, ctx.course)
+    document = guide_document(ctx, tpl)
+    pdf, problems = write_pdf(document.html, document.css)
+    warnings = tuple(
+        Diagnostic(ctx.course.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
+    )
+    return Rendered((Artifact(pdf_path(ctx), pdf),), document.diagnostics + warnings)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True)
+class GuideDocument:
+    """The guide before layout: HTML, its print stylesheet, and what the renderer noticed."""
+
+    html: str
+    css: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A session plan step on the clock, ready for a template."""
+
+    start: str
+    end: str
+    minutes: int
+    activity: Markup
+    method: Markup
+    materials: tuple[Markup, ...]
+    is_break: bool
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A part of the module's content: the introduction or a ``##`` section."""
+
+    anchor: str
+    title: Markup
+    """Empty for the introduction (templates label it)."""
+    content: Markup
+    is_intro: bool
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """A question in the answer key."""
+
+    number: int
+    anchor: str
+    view: QuestionView
+    section_anchor: str
+    section_title: Markup
+    """Empty when the question stands in the introduction."""
+    points: str
+    points_count: int
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """Everything the guide shows about one module."""
+
+    slot: ModuleSlot
+    anchor: str
+    title: Markup
+    running: str
+    summary: Markup
+    objectives: tuple[Markup, ...]
+    steps: tuple[StepView, ...]
+    materials: tuple[Markup, ...]
+    sections: tuple[SectionView, ...]
+    questions: tuple[KeyEntry, ...]
+    pass_mark: int
+
+    @property
+    def number(self) -> int:
+        """The module's number in the course, from 1."""
+        return self.slot.number
+
+    @property
+    def start(self) -> str:
+        """When the module starts on the workshop clock (``HH:MM``)."""
+        return clock(self.slot.start)
+
+    @property
+    def end(self) -> str:
+        """When the module ends on the workshop clock (``HH:MM``)."""
+        return clock(self.slot.end)
+
+    @property
+    def graded(self) -> int:
+        """How many of its questions count towards the pass mark."""
+        return sum(1 for k in self.questions if k.view.q.graded)
+
+
+def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
+    """The guide as HTML and CSS (pure: no WeasyPrint), with the problems found on the way."""
+    course = ctx.course
+    # The print stylesheet is a template too: these filters turn its values into CSS strings.
+    tpl.env.filters.setdefault("css_string", css_string)
+    tpl.env.filters.setdefault("css_content", css_content)
+    diagnostics = []
+    options = HtmlOptions(target="guide", lang=ctx.locale, gettext=tpl.gettext)
+    modules = []
+    for slot in course_schedule(course):
+        if not slot.minutes:
+            diagnostics.append(
+                Diagnostic(
+                    slot.module.loc,
+                    "warning",
+                    f"module '{slot.module.id}' has no session plan and no 'duration': "
+                    "the facilitator guide's agenda gives it no time",
+                    "guide-no-duration",
+                )
+            )
+        modules.append(_module_view(ctx, tpl, slot))
+    when = _date(ctx.source_date_epoch)
+    title = text_html(course.title, options)
+    context: dict[str, Any] = {
+        "course": course,
+        "title": title,
+        "title_text": plain_text(course.title),
+        "description": text_html(course.description, options),
+        "description_text": plain_text(course.description) if course.description else "",
+        "lang": html_lang(ctx.locale),
+        "dir": direction(ctx.locale),
+        "rtl": is_rtl(ctx.locale),
+        "language_name": display_name(ctx.locale),
+        "date": when,
+        "generator": f"pimlearn {__version__}",
+        "modules": modules,
+        "start": clock(modules[0].slot.start) if modules else course.start_time,
+        "end": clock(modules[-1].slot.end) if modules else course.start_time,
+        "total_minutes": sum(m.slot.minutes for m in modules),
+        "break_minutes": sum(m.slot.break_minutes for m in modules),
+    }
+    html = tpl.render("guide/guide.html.j2", **context)
+    css = tpl.render("guide/guide.css.j2", **context)
+    return GuideDocument(html, css, tuple(diagnostics))
+
+
+def _date(epoch: int | None) -> dict[str, Any]:
+    """The guide's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; in UTC."""
+    moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
+    moment = moment.replace(microsecond=0)
+    return {
+        "day": moment.day,
+        "month": moment.month,
+        "year": moment.year,
+        "iso": moment.date().isoformat(),
+        "w3c": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> ModuleView:
+    module = slot.module
+    anchor = f"m-{module.id}"
+    images: dict[str, str] = {}
+
+    def image_url(src: str) -> str:
+        # Images are embedded: the PDF is one file and rendering never fetches anything.
+        if src not in images:
+            images[src] = data_uri(read_image(ctx.project_root, module, src), image_path(src))
+        return images[src]
+
+    def notes(block: Notes) -> Markup:
+        return Markup(tpl.render("guide/notes.html.j2", content=blocks_html(block.blocks, options)))
+
+    def question(q: Question) -> Markup:
+        entry = keys[q.id]
+        return Markup(tpl.render("guide/question-ref.html.j2", key=entry))
+
+    options = HtmlOptions(
+        target="guide",
+        lang=ctx.locale,
+        image_url=image_url,
+        question=question,
+        notes=notes,
+        gettext=tpl.gettext,
+        heading_shift=1,
+    )
+
+    # Number the questions before rendering the content, which refers to the answer key.
+    parts = []
+    keys: dict[str, KeyEntry] = {}
+    for page in module_pages(module):
+        part_anchor = f"{anchor}-intro" if page.is_intro else f"{anchor}-s-{page.slug}"
+        # The introduction's title is the template's ("Introduction"), so every UI string stays in templates.
+        title = Markup("") if page.is_intro else text_html(page.title, options)
+        parts.append((page, part_anchor, title))
+        for block in walk_blocks(page.blocks):
+            if isinstance(block, Question) and block.id not in keys:
+                keys[block.id] = _key_entry(len(keys) + 1, anchor, block, options, part_anchor, title)
+    sections = tuple(
+        SectionView(part_anchor, title, _content(page.blocks, options, tpl), page.is_intro)
+        for page, part_anchor, title in parts
+    )
+
+    steps = tuple(
+        StepView(
+            start=clock(s.start),
+            end=clock(s.end),
+            minutes=s.step.minutes,
+            activity=text_html(s.step.activity, options),
+            method=text_html(s.step.method, options),
+            materials=tuple(text_html(m, options) for m in s.step.materials),
+            is_break=s.step.is_break,
+        )
+        for s in slot.steps
+    )
+    return ModuleView(
+        slot=slot,
+        anchor=anchor,
+        title=text_html(module.title, options),
+        running=plain_text(module.title),
+        summary=text_html(module.summary, options),
+        objectives=tuple(text_html(o, options) for o in module.objectives),
+        steps=steps,
+        materials=tuple(text_html(m, options) for m in materials(module)),
+        sections=sections,
+        questions=tuple(keys.values()),
+        pass_mark=ctx.course.pass_mark(module),
+    )
+
+
+def _key_entry(
+    number: int, module_anchor: str, q: Question, options: HtmlOptions, section_anchor: str, section_title: Markup
+) -> KeyEntry:
+    # ngettext needs a whole number: 1.5 points read as plural, like 2.
+    count = int(q.points) if q.points.is_integer() else 2
+    view = question_view(q, options)
+    return KeyEntry(number, f"{module_anchor}-q-{q.id}", view, section_anchor, section_title, f"{q.points:g}", count)
+
+
+def _content(blocks: tuple[Block, ...], options: HtmlOptions, tpl: Templates) -> Markup:
+    """A section's blocks for the guide; content only facilitators see is labelled as such."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Only) and block.targets == frozenset({"guide"}):
+            inner = blocks_html(block.blocks, options)
+            parts.append(Markup(tpl.render("guide/guide-only.html.j2", content=inner)))
+        else:
+            parts.append(block_html(block, options))
+    return Markup("\n").join(parts)

@@ -1,0 +1,104 @@
+"""HTML and CSS to PDF with WeasyPrint, for the print outputs (the facilitator guide).
+
+WeasyPrint is imported only when a PDF is made. One font configuration serves
+every document of a process: building it scans the system's fonts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from markupsafe import Markup
+
+PDF_UA = "pdf/ua-1"
+"""Tagged PDF with a structure tree, language and title: what screen readers need."""
+
+_FONT_CONFIG: Any = None
+"""One WeasyPrint font configuration per process, created on first use."""
+
+
+def css_string(value: str) -> Markup:
+    """``value`` as a quoted CSS string (safe inside ``content:``)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
+    return Markup(f'"{escaped}"')
+
+
+def css_content(value: str, **placeholders: str) -> Markup:
+    """A translated label as CSS ``content``, its ``{name}`` placeholders replaced by CSS values.
+
+    ``css_content("Page {num} of {total}", num="counter(page)", total="counter(pages)")``
+    gives ``"Page " counter(page) " of " counter(pages)``.
+    """
+    parts: list[str] = []
+    rest = str(value)
+    while rest:
+        positions = [(rest.find("{" + name + "}"), name) for name in placeholders if "{" + name + "}" in rest]
+        if not positions:
+            parts.append(css_string(rest))
+            break
+        index, name = min(positions)
+        if index:
+            parts.append(css_string(rest[:index]))
+        parts.append(placeholders[name])
+        rest = rest[index + len(name) + 2 :]
+    return Markup(" ".join(parts) or '""')
+
+
+def font_config() -> Any:
+    """The process's WeasyPrint font configuration, created once and reused by every document."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+@contextmanager
+def _captured_warnings() -> Iterator[list[str]]:
+    """WeasyPrint's warnings and errors (unknown CSS, unreadable images) while a document is laid out."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_pdf(html: str, css: str, variant: str | None = PDF_UA) -> tuple[bytes, list[str]]:
+    """Lay out ``html`` with the stylesheet ``css``: the PDF bytes and the problems WeasyPrint reported.
+
+    Nothing is fetched: resources must be embedded as ``data:`` URIs. Identical input gives
+    an identical file (fixed PDF identifier; dates come from ``dcterms`` meta elements).
+    """
+    import weasyprint  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+    fonts = font_config()
+    # Refusing every scheme but data: keeps the build off the network and out of the
+    # file system, whatever an SVG image refers to.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    # WeasyPrint leaves the PDF identifier out or makes it random: a hash of the input is stable.
+    identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with _captured_warnings() as problems:
+        stylesheet = weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet],
+            font_config=fonts,
+            pdf_variant=variant,
+            pdf_identifier=identifier,
+        )
+    assert isinstance(pdf, bytes)
+    return pdf, sorted(set(problems))
