@@ -191,9 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{stage:<22}{seconds:>10.3f}{shown:>10}{flag}")
     print(f"{'total':<22}{total:>10.3f}")
     print(f"files: {files}   peak memory: {peak_self:.0f} MiB (render workers: {peak_children:.0f} MiB)")
-    seconds = result.timings.get("render:guide")
-    if seconds and pages is not None:
-        speed = pages / seconds
+    guide_seconds = result.timings.get("render:guide")
+    if guide_seconds and pages is not None:
+        speed = pages / guide_seconds
         flag = "  TOO SLOW" if speed < MIN_GUIDE_PAGES_PER_SECOND else ""
         print(f"guide: {pages} pages, {speed:.1f} pages/s (minimum {MIN_GUIDE_PAGES_PER_SECOND:.0f}){flag}")
         if flag:

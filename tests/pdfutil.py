@@ -42,6 +42,11 @@ def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> s
     return squash(_run("pdftotext", "-enc", "UTF-8", *pages, str(path), "-"))
 
 
+def contains(text: str, phrase: str) -> bool:
+    """``phrase`` is in ``text``, allowing for pdftotext joining a word wrapped at its hyphen ("au-dessus")."""
+    return phrase in text or phrase.replace("-", "") in text.replace("-", "")
+
+
 def page_texts(path: Path) -> list[str]:
     """The text of each page, whitespace collapsed."""
     raw = _run("pdftotext", "-enc", "UTF-8", str(path), "-")
@@ -126,7 +131,9 @@ def _items(outline: etree._Element) -> tuple[OutlineItem, ...]:
     items: list[OutlineItem] = []
     for child in outline:
         if child.tag == "item":
-            items.append(OutlineItem(squash("".join(child.itertext())), int(child.get("page", "0")), ()))
+            items.append(
+                OutlineItem(squash("".join(str(t) for t in child.itertext())), int(child.get("page", "0")), ())
+            )
         elif child.tag == "outline" and items:
             last = items.pop()
             items.append(OutlineItem(last.title, last.page, _items(child)))

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pimlearn import __version__
@@ -110,8 +111,9 @@ def test_entry_points_are_the_same_command() -> None:
 
 
 def test_parallel_build_gives_the_same_files(
-    make_project: Callable[[Files], Path], minimal_files: Files, tmp_path: Path
+    make_project: Callable[[Files], Path], minimal_files: Files, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the guide's date and PDF metadata
     minimal_files["courses/c1/course.yml"] = MINIMAL_COURSE + "locales: [en, fr, es]\n"
     root = make_project(minimal_files)
     trees = []

@@ -63,9 +63,15 @@ def test_reopens_with_titles_notes_and_no_empty_placeholders(sample_build: Path,
 def test_real_objects_not_pictures(sample_build: Path) -> None:
     prs = Presentation(str(pptx_path(sample_build, "pim-principles")))
     by_title = {s.shapes.title.text_frame.text: s for s in prs.slides}
-    # Tables as tables, with every row.
-    [table] = [sh for sh in by_title["The eight principles"].shapes if sh.has_table]
-    assert len(table.table.rows) == 9 and table.table.cell(2, 1).text_frame.text == "Do no harm"
+    # Tables as tables, with every row (the milestones table of pim-intro's "Origins").
+    intro = Presentation(str(pptx_path(sample_build, "pim-intro")))
+    origins = next(s for s in intro.slides if s.shapes.title.text_frame.text == "Origins")
+    [table] = [sh for sh in origins.shapes if sh.has_table]
+    assert len(table.table.rows) == 6 and table.table.cell(2, 0).text_frame.text == "2016"
+    # A numbered list is numbered paragraphs (the eight principles, in the slide-only list).
+    principles = by_title["The eight principles"]
+    listing = next(ph for ph in principles.placeholders if ph.placeholder_format.type != PP_PLACEHOLDER.TITLE)
+    assert [p.text for p in listing.text_frame.paragraphs][:2] == ["People-centred and inclusive", "Do no harm"]
     # Pictures placed within the slide, with their alt text.
     [picture] = [sh for sh in by_title["Why principles come first"].shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert picture.left + picture.width <= prs.slide_width and picture.top + picture.height <= prs.slide_height
