@@ -77,6 +77,8 @@ def register(name: str, summary: str, module: str) -> None:
 
 
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
+register("scorm12", "SCORM 1.2 packages for any LMS", "pimlearn.formats.scorm12")
+register("scorm2004", "SCORM 2004 4th Edition packages", "pimlearn.formats.scorm2004")
 
 
 def formats() -> dict[str, Format]:
