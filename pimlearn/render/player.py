@@ -106,32 +106,7 @@ def web_unit(course: Course, module: Module) -> Unit:
 
 def unit_data(course: Course, unit: Unit, scorm: str | None) -> dict[str, Any]:
     """The JSON the player reads: ``scorm`` is "1.2", "2004" or ``None`` (no LMS: localStorage only)."""
-    questions = []
-    for uq in unit.questions:
-        q = uq.question
-        entry: dict[str, Any] = {
-            "id": q.id,
-            "type": q.type,
-            "page": uq.page,
-            "m": unit.modules.index(uq.module),
-            "graded": q.graded,
-            "points": q.points,
-            "n": option_count(q),
-            "text": plain_text(q.prompt)[:DESCRIPTION_MAX],
-        }
-        if q.lang:
-            entry["lang"] = html_lang(q.lang)
-        if q.type in ("single", "multiple"):
-            entry["keys"] = [c.id for c in q.choices]
-            entry["correct"] = [i for i, c in enumerate(q.choices) if c.correct]
-            entry["shuffle"] = q.shuffle
-        elif q.type == "true-false":
-            entry["answer"] = bool(q.answer)
-        elif q.type == "fill-in":
-            entry["answers"] = [plain_text(a) for a in q.answers]
-            entry["case"] = q.case_sensitive
-            entry["max"] = fill_in_max_length(q)
-        questions.append(entry)
+    questions = [question_data(uq.question, uq.page, unit.modules.index(uq.module)) for uq in unit.questions]
     return {
         "v": 1,
         "key": unit.key,
@@ -144,6 +119,33 @@ def unit_data(course: Course, unit: Unit, scorm: str | None) -> dict[str, Any]:
         "modules": [m.id for m in unit.modules],
         "questions": questions,
     }
+
+
+def question_data(q: Question, page: int, module_index: int) -> dict[str, Any]:
+    """One question as the player reads it: where it is, how it is scored, how it is reported."""
+    entry: dict[str, Any] = {
+        "id": q.id,
+        "type": q.type,
+        "page": page,
+        "m": module_index,
+        "graded": q.graded,
+        "points": q.points,
+        "n": option_count(q),
+        "text": plain_text(q.prompt)[:DESCRIPTION_MAX],
+    }
+    if q.lang:
+        entry["lang"] = html_lang(q.lang)
+    if q.type in ("single", "multiple"):
+        entry["keys"] = [c.id for c in q.choices]
+        entry["correct"] = [i for i, c in enumerate(q.choices) if c.correct]
+        entry["shuffle"] = q.shuffle
+    elif q.type == "true-false":
+        entry["answer"] = bool(q.answer)
+    elif q.type == "fill-in":
+        entry["answers"] = [plain_text(a) for a in q.answers]
+        entry["case"] = q.case_sensitive
+        entry["max"] = fill_in_max_length(q)
+    return entry
 
 
 def script_json(data: object, element_id: str) -> Markup:

@@ -585,8 +585,9 @@
     if (this.sco) {
       var location = parseInt(started.location, 10);
       this.go(location >= 1 && location <= data.pages ? location : this.st.page, false);
+      // pagehide, not unload: it fires when a frame is removed or navigated and on mobile browsers,
+      // and it keeps the page eligible for the back/forward cache.
       root.addEventListener("pagehide", function () { self.leave(); });
-      root.addEventListener("beforeunload", function () { self.leave(); });
     } else {
       this.st.page = this.here;
       this.st.visited[this.here] = true;
