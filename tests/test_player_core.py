@@ -198,7 +198,7 @@ STATES: list[tuple[int, set[int], dict[int, Attempt]]] = [
             0: Attempt(2, 3),
             1: Attempt(1, (0, 25)),
             2: Attempt(1, False),
-            3: Attempt(5, "Gestión | x = ~ é 😀 \"quoted\""),
+            3: Attempt(5, 'Gestión | x = ~ é 😀 "quoted"'),
             4: Attempt(1, (3, -1, 0, 2)),
             5: Attempt(MAX_ATTEMPTS + 10, (5, 0, 1, 2, 3)),
             6: Attempt(1, ""),
@@ -231,7 +231,7 @@ def node() -> Node:
             n.call("decodeState", DATA, encode_state("ab12", 9, s[0], s[1], QUESTIONS, s[2])) for s in STATES
         ],
         "other_fp": n.call("decodeState", DATA, encode_state("zz99", 9, 2, {1, 2}, QUESTIONS, {})),
-        "garbage": [n.call("decodeState", DATA, g) for g in ("", "2|ab12|1|0||||||", "1|ab12|1|0|1=z||||||", "1|ab12|1|0|=1||||||", "1|ab")],
+        "garbage": [n.call("decodeState", DATA, g) for g in GARBAGE],
         "worst": n.call("encodeState", DATA, worst_state()),
         "formats": {
             (version, qid, kind): n.call("responses", Q[qid][1], js_answer(answers[qid]), version)
@@ -260,6 +260,9 @@ def node() -> Node:
 
 
 CALLS: dict[str, Any] = {}
+GARBAGE = ("", "2|ab12|1|0||||||", "1|ab12|1|0|1=z||||||", "1|ab12|1|0|=1||||||", "1|ab")
+"""Saved states the player must ignore: empty, another format version, a choice out of range,
+no attempt count, cut short."""
 
 
 def worst_state() -> dict[str, Any]:

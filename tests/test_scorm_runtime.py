@@ -140,7 +140,11 @@ def saved_attempt(version: str, record: dict[str, Any]) -> dict[str, Any]:
     if version == "1.2":
         core = record["core"]
         return {
-            "core": {"entry": "resume", "lesson_location": core["lesson_location"], "lesson_status": core["lesson_status"]},
+            "core": {
+                "entry": "resume",
+                "lesson_location": core["lesson_location"],
+                "lesson_status": core["lesson_status"],
+            },
             "suspend_data": record["suspend_data"],
         }
     return {
