@@ -6,6 +6,8 @@ Every test also checks that the page logged no error and asked nothing of the in
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,8 @@ def clean(watch: PageWatch) -> None:
 
 
 def finish(frame: Any, page: Any) -> None:
+    """Open the result page and press Finish; wait until the LMS heard the session end."""
+    go_to(frame, player_data(frame)["resultPage"])
     frame.click("[data-result-panel] [data-action='finish']")
     frame.wait_for_selector("[data-finished]:not([hidden])")
     page.wait_for_function("window.lmsCalls.includes('LMSFinish') || window.lmsCalls.includes('Terminate')")
@@ -306,3 +310,129 @@ def test_web_version_checks_answers_and_keeps_progress(
     assert pg.get_attribute(f"[data-question-id='{here[0]['id']}']", "data-answered") == "correct"
     assert pg.locator("[data-result-panel]").get_attribute("data-result") == "passed"
     clean(watch)
+
+
+# --------------------------------------------------------------------------- other shapes of course
+
+UNSCORED_MODULE = """\
+---
+title: Reading only
+---
+
+An opening page.
+
+## Second page
+
+Some text.
+
+```question
+id: warm-up
+type: true-false
+prompt: This is a knowledge check.
+answer: true
+graded: false
+```
+
+## Third page
+
+The end.
+"""
+
+
+@pytest.fixture(scope="module")
+def shapes(lms: Lms, tmp_path_factory: pytest.TempPathFactory, http_root: tuple[str, Path]) -> Lms:
+    """Packages of other shapes, unpacked beside the harness: an unscored module, a single-SCO course."""
+    from pimlearn.pipeline import BuildOptions, build
+    from tests.conftest import REPO, write_project
+
+    base, www = http_root
+    root = write_project(
+        tmp_path_factory.mktemp("unscored"),
+        {
+            "courses/c1/course.yml": "title: Reading\nversion: 2.0.0\nmodules: [reading]\n",
+            "modules/reading/module.md": UNSCORED_MODULE,
+        },
+    )
+    build(root, BuildOptions(formats=("scorm12", "scorm2004"), out_dir=root / "dist"))
+    single = tmp_path_factory.mktemp("single")
+    shutil.copytree(REPO / "modules", single / "modules")
+    shutil.copytree(REPO / "courses", single / "courses")
+    course = single / "courses/pim-foundations/course.yml"
+    course.write_text(course.read_text().replace("packaging: multi-sco", "packaging: single-sco"))
+    build(single, BuildOptions(formats=("scorm12", "scorm2004"), out_dir=single / "dist", locales=("en",)))
+    lms = Lms(base, www)
+    for suffix in ("scorm12", "scorm2004"):
+        for name, package in (
+            ("unscored", root / f"dist/c1/en/c1-2.0.0-en-{suffix}.zip"),
+            ("single", single / f"dist/pim-foundations/en/pim-foundations-1.0.0-en-{suffix}.zip"),
+        ):
+            with zipfile.ZipFile(package) as archive:
+                archive.extractall(www / "lms" / f"{name}-{suffix}")
+    return lms
+
+
+def shape_url(lms: Lms, version: str, name: str, sco: str) -> str:
+    suffix = "scorm12" if version == "1.2" else "scorm2004"
+    return f"{lms.base}/lms/lms.html?v={version}&sco={name}-{suffix}/{sco}"
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_unscored_module_completes_when_every_page_is_seen(
+    shapes: Lms, page: tuple[Any, PageWatch], version: str
+) -> None:
+    pg, watch = page
+    pg.goto(shape_url(shapes, version, "unscored", "reading/index.html"))
+    frame = sco_frame(pg)
+    data = player_data(frame)
+    assert data["passMark"] is None
+    record = cmi(pg)
+    assert (record["core"]["lesson_status"] if version == "1.2" else record["completion_status"]) == "incomplete"
+    visit_every_page(frame, data)
+    record = cmi(pg)
+    if version == "1.2":
+        assert record["core"]["lesson_status"] == "completed" and record["core"]["score"]["raw"] == ""
+    else:
+        assert record["completion_status"] == "completed" and record["success_status"] == "unknown"
+    assert frame.get_attribute("[data-result-panel]", "data-result") is None
+    clean(watch)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_single_sco_course_reports_one_result(shapes: Lms, page: tuple[Any, PageWatch], version: str) -> None:
+    pg, watch = page
+    pg.goto(shape_url(shapes, version, "single", "index.html"))
+    frame = sco_frame(pg)
+    data = player_data(frame)
+    assert data["modules"] == ["pim-intro", "pim-principles"] and data["passMark"] == 80
+    visit_every_page(frame, data)
+    for q in data["questions"]:
+        answer(frame, q, right=True)
+    finish(frame, pg)
+    record = cmi(pg)
+    status = record["core"]["lesson_status"] if version == "1.2" else record["success_status"]
+    assert status == "passed"
+    ids = [i["id"] for i in interactions(record)]
+    assert len(ids) == len(data["questions"])
+    assert any("pim-principles" in i for i in ids) and any("pim-intro" in i for i in ids)
+    clean(watch)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_review_mode_changes_nothing_in_the_lms(lms: Lms, browser: Any, version: str) -> None:
+    """An LMS launching a finished attempt for review: the learner may look, the record stays as it was."""
+    saved = {"core": {"lesson_mode": "review", "lesson_status": "passed"}} if version == "1.2" else {"mode": "review"}
+    context = browser.new_context()
+    context.add_init_script(f"window.lmsSaved = {json.dumps(saved)};")
+    pg = context.new_page()
+    pg.goto(lms.url(version, "pim-intro"))
+    frame = sco_frame(pg)
+    data = player_data(frame)
+    answer(frame, data["questions"][1], right=False)
+    record = cmi(pg)
+    assert interactions(record) == []
+    assert record["suspend_data"] == ""
+    if version == "1.2":
+        assert record["core"]["lesson_status"] == "passed"
+    else:
+        assert record["completion_status"] == "unknown"
+    context.close()

@@ -588,6 +588,8 @@
       // pagehide, not unload: it fires when a frame is removed or navigated and on mobile browsers,
       // and it keeps the page eligible for the back/forward cache.
       root.addEventListener("pagehide", function () { self.leave(); });
+      // Back from the back/forward cache, the session is over: start a new one.
+      root.addEventListener("pageshow", function (event) { if (event.persisted) root.location.reload(); });
     } else {
       this.st.page = this.here;
       this.st.visited[this.here] = true;
