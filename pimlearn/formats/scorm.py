@@ -199,8 +199,8 @@ def check_sco(course: Course, version: ScormVersion, sco: Sco) -> list[Diagnosti
         if fill_ins:
             biggest = max(max_answer_length(q) for q in fill_ins)
             detail = (
-                f"; its {len(fill_ins)} fill-in question{'s' if len(fill_ins) != 1 else ''} can take up to "
-                f"{biggest} characters each"
+                f"; its {len(fill_ins)} fill-in question{'s' if len(fill_ins) != 1 else ''} take up to "
+                f"{biggest} characters each (typed text is encoded to stay safe in every LMS)"
             )
         found.append(
             Diagnostic(

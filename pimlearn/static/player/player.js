@@ -583,8 +583,8 @@
     });
 
     if (this.sco) {
-      var location = parseInt(started.location, 10);
-      this.go(location >= 1 && location <= data.pages ? location : this.st.page, false);
+      var bookmark = parseInt(started.location, 10);
+      this.go(bookmark >= 1 && bookmark <= data.pages ? bookmark : this.st.page, false);
       // pagehide, not unload: it fires when a frame is removed or navigated and on mobile browsers,
       // and it keeps the page eligible for the back/forward cache.
       root.addEventListener("pagehide", function () { self.leave(); });
