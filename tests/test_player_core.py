@@ -100,6 +100,8 @@ class Node:
     def __init__(self) -> None:
         self.cases: list[tuple[str, list[Any]]] = []
         self.results: list[dict[str, Any]] = []
+        self.calls: dict[str, Any] = {}
+        """Indexes of the cases, by what they test."""
 
     def call(self, fn: str, *args: Any) -> int:
         self.cases.append((fn, list(args)))
@@ -222,8 +224,7 @@ def js_state(page: int, visited: set[int], attempts: dict[int, Attempt]) -> dict
 @pytest.fixture(scope="module")
 def node() -> Node:
     n = Node()
-    global CALLS
-    CALLS = {
+    n.calls = {
         "scoring": [n.call("isCorrect", Q[qid][1], answer) for qid, answer, _ in SCORING],
         "answered": [n.call("isAnswered", Q[qid][1], answer) for qid, answer, _ in ANSWERED],
         "encode": [n.call("encodeState", DATA, js_state(*s)) for s in STATES],
@@ -259,7 +260,6 @@ def node() -> Node:
     return n
 
 
-CALLS: dict[str, Any] = {}
 GARBAGE = ("", "2|ab12|1|0||||||", "1|ab12|1|0|1=z||||||", "1|ab12|1|0|=1||||||", "1|ab")
 """Saved states the player must ignore: empty, another format version, a choice out of range,
 no attempt count, cut short."""
@@ -288,27 +288,27 @@ def worst_state() -> dict[str, Any]:
 @pytest.mark.parametrize("case", range(len(SCORING)))
 def test_scoring_of_each_question_type(node: Node, case: int) -> None:
     qid, answer, expected = SCORING[case]
-    assert node[CALLS["scoring"][case]] is expected, (qid, answer)
+    assert node[node.calls["scoring"][case]] is expected, (qid, answer)
 
 
 @pytest.mark.parametrize("case", range(len(ANSWERED)))
 def test_incomplete_answers_are_not_checked(node: Node, case: int) -> None:
     qid, answer, expected = ANSWERED[case]
-    assert node[CALLS["answered"][case]] is expected, (qid, answer)
+    assert node[node.calls["answered"][case]] is expected, (qid, answer)
 
 
 @pytest.mark.parametrize("case", range(len(STATES)))
 def test_javascript_encodes_the_state_as_the_python_reference_does(node: Node, case: int) -> None:
     page, visited, attempts = STATES[case]
     expected = encode_state("ab12", 9, page, visited, QUESTIONS, attempts)
-    assert node[CALLS["encode"][case]] == expected
+    assert node[node.calls["encode"][case]] == expected
     assert expected.isascii() and len(expected) <= worst_case_size(9, QUESTIONS)
 
 
 @pytest.mark.parametrize("case", range(len(STATES)))
 def test_state_survives_a_round_trip(node: Node, case: int) -> None:
     page, visited, attempts = STATES[case]
-    decoded = node[CALLS["roundtrip"][case]]
+    decoded = node[node.calls["roundtrip"][case]]
     assert decoded["page"] == page
     assert {int(k) for k in decoded["visited"]} == visited
     expected = {
@@ -319,12 +319,12 @@ def test_state_survives_a_round_trip(node: Node, case: int) -> None:
 
 
 def test_state_of_another_build_or_garbage_is_not_restored(node: Node) -> None:
-    assert node[CALLS["other_fp"]] is None
-    assert all(node[c] is None for c in CALLS["garbage"])
+    assert node[node.calls["other_fp"]] is None
+    assert all(node[c] is None for c in node.calls["garbage"])
 
 
 def test_worst_case_size_is_exact(node: Node) -> None:
-    longest = node[CALLS["worst"]]
+    longest = node[node.calls["worst"]]
     assert len(longest) == worst_case_size(9, QUESTIONS)
     # 26-choice multiple: all chosen is 2**26 - 1 in base 36
     assert max_answer_length(QUESTIONS[1]) == len(base36(2**26 - 1)) == 6
@@ -334,7 +334,7 @@ def test_worst_case_size_is_exact(node: Node) -> None:
 @pytest.mark.parametrize("qid", sorted(Q))
 @pytest.mark.parametrize("kind", ["right", "wrong"])
 def test_interaction_formats_follow_the_scorm_version(node: Node, version: str, qid: str, kind: str) -> None:
-    out = node[CALLS["formats"][(version, qid, kind)]]
+    out = node[node.calls["formats"][(version, qid, kind)]]
     formats = FORMAT_12 if version == "1.2" else FORMAT_2004
     assert out["patterns"], out
     for pattern in out["patterns"]:
@@ -352,7 +352,7 @@ def test_interaction_formats_follow_the_scorm_version(node: Node, version: str, 
 
 
 def test_summary_counts_graded_questions_only(node: Node) -> None:
-    summary = node[CALLS["summary"]]
+    summary = node[node.calls["summary"]]
     # graded: one (right), many (wrong), tf (right), fill (unanswered), match, order (unanswered)
     assert summary["graded"] == 6 and summary["answered"] == 3 and not summary["complete"]
     assert summary["pct"] == pytest.approx(100 * 2 / 6, abs=0.01)
@@ -360,7 +360,7 @@ def test_summary_counts_graded_questions_only(node: Node) -> None:
 
 
 def test_time_formats(node: Node) -> None:
-    values = [node[c] for c in CALLS["times"]]
+    values = [node[c] for c in node.calls["times"]]
     assert values[:4] == ["00:00:00.00", "00:00:05.50", "01:02:03.45", "9999:00:00.00"]
     assert values[4:7] == ["PT0H0M0S", "PT0H0M5.25S", "PT1H2M3.45S"]
     timespan = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")  # CMITimespan

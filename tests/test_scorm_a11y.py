@@ -111,6 +111,8 @@ class Keyboard:
             if self.focused(f"[data-choice-id='{choice}']"):
                 break
             self.press("ArrowDown")
+        if not self.frame.is_checked(f"[data-question-id='{question}'] [data-choice-id='{choice}']"):
+            self.press("Space")  # Tab lands on the first radio without choosing it
         assert self.frame.is_checked(f"[data-question-id='{question}'] [data-choice-id='{choice}']")
 
     def choose_option(self, select: str, value: str) -> None:

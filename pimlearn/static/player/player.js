@@ -443,6 +443,8 @@
     if (ok) {
       if (this.failures) this.onTrouble(false);
       this.failures = 0;
+      if (this.retryTimer) clearTimeout(this.retryTimer); // nothing left to retry: the next failure starts afresh
+      this.retryTimer = null;
     } else {
       this.failures++;
       if (this.failures >= 2) this.onTrouble(true);
