@@ -1,7 +1,9 @@
 """``-f web``: the course as plain, responsive HTML pages (``dist/<course>/<locale>/web/``).
 
-One page per module section, a course index, a language switcher. Questions
-are shown with their stable hooks but are not checked here.
+One page per module section, a course index, a language switcher. The learner
+player (the one SCORM packages use) makes the questions checkable and keeps each
+learner's answers and progress in the browser's localStorage; the last page of a
+module shows the result. Nothing is reported anywhere: the pages say so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..render.assets import image_path, module_images, read_image, static_file
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import Page, module_pages
+from ..render.player import player_context, web_unit
 from ..render.questions import question_view
 from . import RenderContext, Rendered
 
@@ -40,7 +43,11 @@ def render(ctx: RenderContext) -> Rendered:
             for loc in (ctx.built_locales or (ctx.locale,))
         ],
     }
-    artifacts = [Artifact(f"{base}/assets/style.css", static_file("learner", "style.css"))]
+    artifacts = [
+        Artifact(f"{base}/assets/style.css", static_file("learner", "style.css")),
+        Artifact(f"{base}/assets/player.css", static_file("player", "player.css")),
+        Artifact(f"{base}/assets/player.js", static_file("player", "player.js")),
+    ]
 
     index_options = HtmlOptions(target="elearning", lang=ctx.locale, gettext=tpl.gettext)
     modules = [
@@ -77,7 +84,7 @@ def _module_pages(
     ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
 ) -> list[Artifact]:
     def question(q: Question) -> Markup:
-        return Markup(tpl.render("common/question.html.j2", q=question_view(q, options), interactive=False))
+        return Markup(tpl.render("common/question.html.j2", q=question_view(q, options), interactive=True))
 
     options = HtmlOptions(
         target="elearning",
@@ -88,6 +95,26 @@ def _module_pages(
         heading_shift=-1,
     )
     pages = module_pages(module)
+    unit = web_unit(ctx.course, module)
+    player = player_context(ctx.course, unit, None, "../assets/player.js")
+    result = {
+        "questions": [
+            {
+                "index": index,
+                "prompt": text_html(uq.question.prompt, options),
+                "href": f"{page_file(pages[uq.page - 1])}#q-{uq.question.id}",
+                "page": uq.page,
+                "goto": False,
+            }
+            for index, uq in enumerate(unit.questions)
+            if uq.question.graded
+        ]
+        if unit.pass_mark is not None
+        else [],
+        "scored": unit.pass_mark is not None,
+        "finish": False,
+        "heading": True,
+    }
     nav = [
         {
             "title": Markup.escape(tpl.gettext("Introduction")) if p.is_intro else text_html(p.title, options),
@@ -113,6 +140,8 @@ def _module_pages(
             next=nav[index + 1] if index + 1 < len(nav) else None,
             content=blocks_html(page.blocks, options),
             objectives=[text_html(o, options) for o in module.objectives] if page.number == 1 else [],
+            player=player,
+            result=result if index + 1 == len(pages) and result["scored"] else None,
         )
         out.append(Artifact(f"{base}/{module.id}/{page_file(page)}", html.encode("utf-8")))
     return out

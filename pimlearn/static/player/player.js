@@ -1,0 +1,1003 @@
+/* pimlearn learner player: pages, questions, scoring, and reporting to a SCORM 1.2 or 2004 LMS.
+ *
+ * One file, no dependencies, no build step. The page carries two JSON scripts written at
+ * build time: #pimlearn-data (pages, questions, answer keys, pass mark) and #pimlearn-strings
+ * (every text this script shows, already translated). Without an LMS (web version, a SCO
+ * opened from disk) it runs the same and keeps progress in localStorage.
+ *
+ * The pure parts (encoding of the saved state, scoring, SCORM response formats, time
+ * formats) are exported for Node when this file is require()d: the tests hold them to
+ * the Python reference in pimlearn/render/suspend.py and to the SCORM formats.
+ */
+(function (root) {
+  "use strict";
+
+  // ------------------------------------------------------------------ saved state (suspend_data)
+  // Mirrors pimlearn/render/suspend.py: keep both in step.
+
+  var FORMAT = "1";
+  var MAX_ATTEMPTS = 36 * 36 - 1;
+  var SAFE = /^[A-Za-z0-9 ,.'?!()\-_]$/;
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+  function b36(n) { return n.toString(36); }
+
+  function pad(text, width) {
+    text = String(text);
+    while (text.length < width) text = "0" + text;
+    return text;
+  }
+
+  function escapeText(text) {
+    var out = "";
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      out += SAFE.test(c) ? c : "~" + pad(text.charCodeAt(i).toString(16), 4);
+    }
+    return out;
+  }
+
+  function unescapeText(text) {
+    return text.replace(/~([0-9a-f]{4})/g, function (_, hex) { return String.fromCharCode(parseInt(hex, 16)); });
+  }
+
+  function slotWidth(n) { return b36(n).length; }
+
+  function encodeAnswer(q, a) {
+    switch (q.type) {
+      case "single": return b36(a);
+      case "multiple":
+        var mask = 0;
+        unique(a).forEach(function (i) { mask += Math.pow(2, i); });
+        return b36(mask);
+      case "true-false": return a ? "t" : "f";
+      case "fill-in": return escapeText(String(a).slice(0, q.max));
+      default:
+        var offset = q.type === "matching" ? 1 : 0;
+        return a.map(function (v) { return pad(b36(Math.max(0, v + offset)), slotWidth(q.n)); }).join("");
+    }
+  }
+
+  function decodeAnswer(q, text) {
+    var bad = new Error("bad answer");
+    switch (q.type) {
+      case "single":
+        var i = parseInt(text, 36);
+        if (!(i >= 0 && i < q.n)) throw bad;
+        return i;
+      case "multiple":
+        var mask = parseInt(text, 36), picked = [];
+        if (!(mask >= 0)) throw bad;
+        for (var k = 0; k < q.n; k++) if (Math.floor(mask / Math.pow(2, k)) % 2) picked.push(k);
+        return picked;
+      case "true-false":
+        if (text !== "t" && text !== "f") throw bad;
+        return text === "t";
+      case "fill-in": return unescapeText(text);
+      default:
+        var w = slotWidth(q.n), out = [], offset = q.type === "matching" ? 1 : 0;
+        if (text.length !== w * q.n) throw bad;
+        for (var j = 0; j < q.n; j++) {
+          var v = parseInt(text.substr(j * w, w), 36) - offset;
+          if (!(v >= -offset && v < q.n + 1 - offset)) throw bad;
+          out.push(v);
+        }
+        return out;
+    }
+  }
+
+  function freshState() { return { page: 1, visited: {}, answers: {} }; }
+
+  function encodeState(data, st) {
+    var bits = "";
+    for (var start = 1; start <= data.pages; start += 4) {
+      var digit = 0;
+      for (var i = 0; i < 4; i++) if (st.visited[start + i]) digit += 1 << i;
+      bits += digit.toString(16);
+    }
+    var fields = [FORMAT, data.fp, b36(st.page), bits];
+    data.questions.forEach(function (q, index) {
+      var at = st.answers[index];
+      fields.push(at ? b36(Math.min(at.n, MAX_ATTEMPTS)) + "=" + encodeAnswer(q, at.a) : "");
+    });
+    return fields.join("|");
+  }
+
+  /* The state in `text`, or null when it is empty, from another version of the format, or
+     from a build whose questions had another shape (never restore answers into the wrong questions). */
+  function decodeState(data, text) {
+    if (!text) return null;
+    var fields = String(text).split("|");
+    if (fields[0] !== FORMAT || fields[1] !== data.fp || fields.length !== 4 + data.questions.length) return null;
+    try {
+      var st = freshState();
+      st.page = Math.min(Math.max(parseInt(fields[2], 36) || 1, 1), data.pages);
+      for (var d = 0; d < fields[3].length; d++) {
+        var digit = parseInt(fields[3].charAt(d), 16);
+        for (var b = 0; b < 4; b++) if (digit & (1 << b)) st.visited[d * 4 + b + 1] = true;
+      }
+      data.questions.forEach(function (q, index) {
+        var field = fields[4 + index];
+        if (!field) return;
+        var eq = field.indexOf("=");
+        var n = parseInt(field.slice(0, eq), 36);
+        if (eq < 1 || !(n >= 1)) throw new Error("bad attempts");
+        st.answers[index] = { n: n, a: decodeAnswer(q, field.slice(eq + 1)) };
+      });
+      return st;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------ scoring
+
+  function unique(list) {
+    return list.filter(function (v, i) { return list.indexOf(v) === i; });
+  }
+
+  function normalize(text, caseSensitive) {
+    text = String(text);
+    if (text.normalize) text = text.normalize("NFC");
+    text = text.trim();
+    return caseSensitive ? text : text.toLowerCase();
+  }
+
+  /* Has the learner given an answer that can be checked? */
+  function isAnswered(q, a) {
+    switch (q.type) {
+      case "single": return typeof a === "number" && a >= 0;
+      case "multiple": return !!a && a.length > 0;
+      case "true-false": return a === true || a === false;
+      case "fill-in": return typeof a === "string" && a.trim() !== "";
+      case "matching": return !!a && a.every(function (v) { return v >= 0; });
+      default: return !!a && a.every(function (v) { return v > 0; });
+    }
+  }
+
+  function isCorrect(q, a) {
+    switch (q.type) {
+      case "single": return q.correct.length === 1 && a === q.correct[0];
+      case "multiple":
+        var picked = unique(a).sort();
+        return picked.length === q.correct.length && picked.every(function (v, i) { return v === q.correct.slice().sort()[i]; });
+      case "true-false": return a === q.answer;
+      case "fill-in":
+        var given = normalize(a, q["case"]);
+        return q.answers.some(function (accepted) { return normalize(accepted, q["case"]) === given; });
+      case "matching": return a.length === q.n && a.every(function (v, i) { return v === i; });
+      default: return a.length === q.n && a.every(function (v, i) { return v === i + 1; });
+    }
+  }
+
+  /* How many slots of a matching or ordering answer are right (for "2 of 4 are right"). */
+  function rightSlots(q, a) {
+    var offset = q.type === "matching" ? 0 : 1;
+    return a.filter(function (v, i) { return v === i + offset; }).length;
+  }
+
+  /* The unit's result: graded questions only; `complete` once every one of them has an answer. */
+  function summarize(data, st) {
+    var total = 0, got = 0, graded = 0, answered = 0;
+    data.questions.forEach(function (q, index) {
+      if (!q.graded) return;
+      graded++;
+      total += q.points;
+      var at = st.answers[index];
+      if (!at) return;
+      answered++;
+      if (isCorrect(q, at.a)) got += q.points;
+    });
+    var scored = total > 0 && data.passMark !== null && data.passMark !== undefined;
+    var pct = scored ? Math.round((got / total) * 10000) / 100 : null;
+    return {
+      scored: scored,
+      graded: graded,
+      answered: answered,
+      complete: answered === graded,
+      pct: pct,
+      passed: scored ? pct >= data.passMark : null
+    };
+  }
+
+  // ------------------------------------------------------------------ SCORM formats
+
+  function timespan12(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.min(Math.floor(cs / 360000), 9999);
+    return pad(h, 2) + ":" + pad(Math.floor(cs / 6000) % 60, 2) + ":" + pad(Math.floor(cs / 100) % 60, 2) + "." + pad(cs % 100, 2);
+  }
+
+  function duration2004(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var s = (cs % 6000) / 100;
+    return "PT" + Math.floor(cs / 360000) + "H" + (Math.floor(cs / 6000) % 60) + "M" + s.toFixed(2).replace(/\.?0+$/, "") + "S";
+  }
+
+  function time12(date) {
+    return pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
+  }
+
+  /* A SCORM 2004 timestamp in UTC: the time zone may only follow fractional seconds. */
+  function timestamp2004(date) {
+    return date.getUTCFullYear() + "-" + pad(date.getUTCMonth() + 1, 2) + "-" + pad(date.getUTCDate(), 2) +
+      "T" + pad(date.getUTCHours(), 2) + ":" + pad(date.getUTCMinutes(), 2) + ":" + pad(date.getUTCSeconds(), 2) +
+      "." + Math.floor(date.getUTCMilliseconds() / 100) + "Z";
+  }
+
+  var INTERACTION_TYPES = {
+    "single": "choice", "multiple": "choice", "true-false": "true-false",
+    "fill-in": "fill-in", "matching": "matching", "ordering": "sequencing"
+  };
+
+  function sortedIndexes(positions) {
+    return positions.map(function (p, i) { return i; }).sort(function (x, y) {
+      var px = positions[x] > 0 ? positions[x] : Infinity, py = positions[y] > 0 ? positions[y] : Infinity;
+      return px - py || x - y;
+    });
+  }
+
+  /* The interaction's correct-response patterns and the learner's response, in a SCORM version's format.
+     Matching and ordering beyond 26 entries cannot be spelled in SCORM 1.2 (one character per entry):
+     they report no patterns and no response, only the result. */
+  function responses(q, a, version) {
+    var v12 = version === "1.2";
+    var sep = v12 ? "," : "[,]", dot = v12 ? "." : "[.]";
+    var out = { type: INTERACTION_TYPES[q.type], patterns: [], response: null };
+    var key = function (i) { return v12 ? LETTERS.charAt(i) : q.keys[i]; };
+    var right = function (j) { return j < 26 ? LETTERS.charAt(j) : "r" + (j + 1); };
+    var left = function (i) { return b36(i + 1); };
+    switch (q.type) {
+      case "single":
+        out.patterns = [key(q.correct[0])];
+        out.response = key(a);
+        break;
+      case "multiple":
+        out.patterns = [q.correct.map(key).join(sep)];
+        out.response = unique(a).sort().map(key).join(sep);
+        break;
+      case "true-false":
+        out.patterns = [v12 ? (q.answer ? "t" : "f") : String(q.answer)];
+        out.response = v12 ? (a ? "t" : "f") : String(a);
+        break;
+      case "fill-in":
+        var limit = v12 ? 255 : 250;
+        var clean = function (text) {
+          // SCORM 2004 reads "[,]" as a separator and a leading "{" as a delimiter such as {lang=..}.
+          text = String(text).trim();
+          if (!v12) text = text.split("[,]").join(",").replace(/^\{+/, "");
+          return text.slice(0, limit);
+        };
+        var prefix = !v12 && q["case"] ? "{case_matters=true}" : "";
+        out.patterns = unique(q.answers.map(clean)).slice(0, 10).map(function (t) { return prefix + t; });
+        out.response = clean(a);
+        break;
+      case "matching":
+        if (q.n > 26) { out.patterns = []; break; }
+        var all = [];
+        for (var i = 0; i < q.n; i++) all.push(left(i) + dot + right(i));
+        out.patterns = [all.join(sep)];
+        out.response = a.map(function (r, l) { return r >= 0 ? left(l) + dot + right(r) : null; })
+          .filter(function (x) { return x !== null; }).join(sep);
+        break;
+      default:
+        if (q.n > 26) { out.patterns = []; break; }
+        var order = [];
+        for (var k = 0; k < q.n; k++) order.push(right(k));
+        out.patterns = [order.join(sep)];
+        out.response = sortedIndexes(a).map(right).join(sep);
+    }
+    return out;
+  }
+
+  var core = {
+    FORMAT: FORMAT, MAX_ATTEMPTS: MAX_ATTEMPTS,
+    escapeText: escapeText, unescapeText: unescapeText,
+    encodeAnswer: encodeAnswer, decodeAnswer: decodeAnswer,
+    encodeState: encodeState, decodeState: decodeState, freshState: freshState,
+    isAnswered: isAnswered, isCorrect: isCorrect, rightSlots: rightSlots, summarize: summarize,
+    timespan12: timespan12, duration2004: duration2004, time12: time12, timestamp2004: timestamp2004,
+    responses: responses
+  };
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = core;
+    return;
+  }
+  root.pimlearnPlayer = core;
+  if (typeof document === "undefined") return;
+
+  // ------------------------------------------------------------------ talking to the LMS
+
+  var ELEMENTS = {
+    "1.2": {
+      init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
+      commit: "LMSCommit", error: "LMSGetLastError",
+      entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", learner: "cmi.core.student_id",
+      location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", exit: "cmi.core.exit",
+      session: "cmi.core.session_time", status: "cmi.core.lesson_status",
+      raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max"
+    },
+    "2004": {
+      init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue",
+      commit: "Commit", error: "GetLastError",
+      entry: "cmi.entry", mode: "cmi.mode", learner: "cmi.learner_id",
+      location: "cmi.location", suspend: "cmi.suspend_data", exit: "cmi.exit",
+      session: "cmi.session_time", completion: "cmi.completion_status", success: "cmi.success_status",
+      progress: "cmi.progress_measure", scaled: "cmi.score.scaled",
+      raw: "cmi.score.raw", min: "cmi.score.min", max: "cmi.score.max"
+    }
+  };
+
+  /* The LMS's API object, searched as the SCORM specifications describe: up the chain of
+     parent frames, then from the opener window (and its parents). Frames from another
+     origin cannot be read: the search stops there. */
+  function findApi(win, name) {
+    function climb(w) {
+      for (var tries = 0; w && tries < 500; tries++) {
+        try {
+          if (w[name]) return w[name];
+          if (!w.parent || w.parent === w) return null;
+          w = w.parent;
+        } catch (e) {
+          return null;
+        }
+      }
+      return null;
+    }
+    var found = climb(win);
+    try {
+      if (!found && win.opener) found = climb(win.opener);
+      if (!found && win.top && win.top.opener) found = climb(win.top.opener);
+    } catch (e) { /* an opener from another origin */ }
+    return found || null;
+  }
+
+  function storage() {
+    try {
+      var s = root.localStorage;
+      s.setItem("pimlearn:probe", "1");
+      s.removeItem("pimlearn:probe");
+      return s;
+    } catch (e) {
+      return null; // private mode or disabled storage: progress lasts for this page only
+    }
+  }
+
+  /* Progress kept in this browser only (no LMS). */
+  function LocalTracker(key) {
+    this.key = "pimlearn:" + key;
+    this.store = storage();
+    this.lms = false;
+  }
+  LocalTracker.prototype.start = function () {
+    var saved = this.store ? this.store.getItem(this.key) : null;
+    return { suspend: saved || "", location: "", review: false };
+  };
+  LocalTracker.prototype.save = function (record) {
+    if (this.store) {
+      try { this.store.setItem(this.key, record.suspend); } catch (e) { /* quota: nothing more to do */ }
+    }
+    return true;
+  };
+  LocalTracker.prototype.interaction = function () {};
+  LocalTracker.prototype.finish = function () {};
+
+  /* Progress reported to a SCORM 1.2 or 2004 LMS. The learner's answers live in the page
+     first: a call the LMS refuses is retried, and the answers are mirrored in localStorage
+     so that a lost commit cannot lose them. */
+  function ScormTracker(api, version, data, onTrouble) {
+    this.api = api;
+    this.v = version;
+    this.E = ELEMENTS[version];
+    this.data = data;
+    this.onTrouble = onTrouble;
+    this.lms = true;
+    this.failures = 0;
+    this.retryTimer = null;
+    this.finished = false;
+    this.started = Date.now();
+    this.interactionsOn = true;
+    this.reported = {};
+    this.mirror = null;
+  }
+  ScormTracker.prototype.call = function (fn, a, b) {
+    try {
+      var result = this.api[fn].apply(this.api, b === undefined ? [a] : [a, b]);
+      return result === undefined || result === null ? "" : String(result);
+    } catch (e) {
+      return "false";
+    }
+  };
+  ScormTracker.prototype.get = function (element) { return this.call(this.E.get, element); };
+  ScormTracker.prototype.set = function (element, value) {
+    return this.call(this.E.set, element, String(value)) === "true";
+  };
+  ScormTracker.prototype.error = function () { return this.call(this.E.error, undefined) || "0"; };
+  ScormTracker.prototype.start = function () {
+    if (this.call(this.E.init, "") !== "true" && this.error() !== "103" && this.call(this.E.init, "") !== "true") {
+      return null; // 103: already initialized (a relaunch in the same frame) is fine
+    }
+    var E = this.E;
+    var learner = this.get(E.learner);
+    this.mirror = new LocalTracker(this.data.key + "/" + this.v + "/" + learner);
+    var entry = this.get(E.entry);
+    var suspend = this.get(E.suspend);
+    if (!suspend && entry === "resume") suspend = this.mirror.start().suspend; // the LMS lost what it was sent
+    var mode = this.get(E.mode);
+    this.review = mode === "review" || mode === "browse";
+    if (this.v === "1.2") {
+      this.reported.status = this.get(E.status);
+    } else {
+      this.reported.completion = this.get(E.completion);
+    }
+    return { suspend: suspend, location: this.get(E.location), review: this.review };
+  };
+  /* Write the state and the result, then commit; on failure try again a little later. */
+  ScormTracker.prototype.save = function (record) {
+    if (this.finished) return true;
+    this.pending = record;
+    this.mirror.save(record);
+    if (this.review) return true; // review mode: look, never change the record
+    var ok = this.write(record) && this.call(this.E.commit, "") === "true";
+    if (ok) {
+      if (this.failures) this.onTrouble(false);
+      this.failures = 0;
+      if (this.retryTimer) clearTimeout(this.retryTimer); // nothing left to retry: the next failure starts afresh
+      this.retryTimer = null;
+    } else {
+      this.failures++;
+      if (this.failures >= 2) this.onTrouble(true);
+      this.scheduleRetry();
+    }
+    return ok;
+  };
+  ScormTracker.prototype.scheduleRetry = function () {
+    var self = this;
+    if (this.retryTimer || this.finished) return;
+    var delay = [1000, 3000, 10000, 30000][Math.min(this.failures - 1, 3)];
+    this.retryTimer = setTimeout(function () {
+      self.retryTimer = null;
+      if (self.pending) self.save(self.pending);
+    }, delay);
+  };
+  ScormTracker.prototype.write = function (r) {
+    var E = this.E, ok = true, self = this;
+    var set = function (element, value) { if (!self.set(element, value)) ok = false; };
+    set(E.location, r.page);
+    set(E.suspend, r.suspend);
+    var result = r.result;
+    if (this.v === "1.2") {
+      var status = null;
+      if (result.scored && result.complete) status = result.passed ? "passed" : "failed";
+      else if (!result.scored && r.complete) status = "completed";
+      else if (!this.reported.status || this.reported.status === "not attempted" || this.reported.status === "browsed") status = "incomplete";
+      if (result.scored && result.complete) {
+        set(E.min, 0);
+        set(E.max, 100);
+        set(E.raw, result.pct);
+      }
+      if (status) {
+        set(E.status, status);
+        this.reported.status = status;
+      }
+    } else {
+      set(E.progress, r.progress);
+      var completion = r.complete ? "completed" : this.reported.completion === "completed" ? null : "incomplete";
+      if (completion) {
+        set(E.completion, completion);
+        this.reported.completion = completion;
+      }
+      if (result.scored && result.complete) {
+        set(E.min, 0);
+        set(E.max, 100);
+        set(E.raw, result.pct);
+        set(E.scaled, Math.round(result.pct * 100) / 10000);
+        set(E.success, result.passed ? "passed" : "failed");
+      }
+    }
+    // Set at every commit: if the final call during page unload is lost, the LMS still knows the time spent.
+    set(E.session, this.v === "1.2" ? timespan12(Date.now() - this.started) : duration2004(Date.now() - this.started));
+    return ok;
+  };
+  /* One journal entry per checked answer: id, then type, then everything that depends on the type. */
+  ScormTracker.prototype.interaction = function (q, a, correct, latency) {
+    if (this.review || this.finished || !this.interactionsOn) return;
+    var count = parseInt(this.get("cmi.interactions._count"), 10);
+    if (!(count >= 0)) {
+      this.interactionsOn = false; // an LMS without interactions: not an error worth a notice
+      return;
+    }
+    var v12 = this.v === "1.2";
+    var p = "cmi.interactions." + count + ".";
+    var formats = responses(q, a, this.v);
+    var now = new Date();
+    var id = v12 ? this.data.modules[q.m] + "_" + q.id : "urn:pimlearn:" + this.data.course + ":" + this.data.modules[q.m] + ":" + q.id;
+    if (!this.set(p + "id", id) || !this.set(p + "type", formats.type)) return;
+    if (!v12) this.set(p + "description", (q.lang ? "{lang=" + q.lang + "}" : "") + q.text);
+    this.set(p + "weighting", q.points);
+    var self = this;
+    formats.patterns.forEach(function (pattern, j) { self.set(p + "correct_responses." + j + ".pattern", pattern); });
+    if (formats.response !== null) this.set(p + (v12 ? "student_response" : "learner_response"), formats.response);
+    this.set(p + "result", correct ? "correct" : v12 ? "wrong" : "incorrect");
+    this.set(p + "latency", v12 ? timespan12(latency) : duration2004(latency));
+    this.set(p + (v12 ? "time" : "timestamp"), v12 ? time12(now) : timestamp2004(now));
+  };
+  /* End the session: "suspend" keeps the attempt open for a resume; a finished module ends it. */
+  ScormTracker.prototype.finish = function (done) {
+    if (this.finished) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (!this.review) {
+      if (this.pending) this.write(this.pending);
+      this.set(this.E.exit, done ? (this.v === "1.2" ? "" : "normal") : "suspend");
+      this.call(this.E.commit, "");
+    }
+    this.finished = true;
+    this.call(this.E.finish, "");
+  };
+
+  // ------------------------------------------------------------------ the page
+
+  function $(scope, selector) { return scope.querySelector(selector); }
+  function $$(scope, selector) { return Array.prototype.slice.call(scope.querySelectorAll(selector)); }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
+  }
+  function show(el, visible) { if (el) el.hidden = !visible; }
+
+  function Player(doc, data, strings) {
+    this.doc = doc;
+    this.data = data;
+    this.strings = strings;
+    this.sco = !!data.resultPage;
+    this.lang = doc.documentElement.lang || "en";
+    this.shownAt = {};
+    this.finished = false;
+  }
+
+  Player.prototype.start = function () {
+    var self = this, data = this.data, doc = this.doc;
+    this.pages = {};
+    $$(doc, "[data-page]").forEach(function (el) { self.pages[parseInt(el.getAttribute("data-page"), 10)] = el; });
+    this.here = this.sco ? null : parseInt($(doc, "[data-page]").getAttribute("data-page"), 10);
+
+    var api = data.scorm ? findApi(root, data.scorm === "1.2" ? "API" : "API_1484_11") : null;
+    var tracker = api ? new ScormTracker(api, data.scorm, data, function (bad) { self.trouble(bad); }) : null;
+    var started = tracker ? tracker.start() : null;
+    if (!started) {
+      tracker = new LocalTracker(data.key);
+      started = tracker.start();
+      this.notice(data.scorm && api ? this.strings.noLms : this.strings.local, "info");
+    }
+    this.tracker = tracker;
+    this.review = started.review;
+    this.st = decodeState(data, started.suspend) || freshState();
+
+    data.questions.forEach(function (q, index) { self.setupQuestion(q, index); });
+    this.setupResult();
+    doc.addEventListener("click", function (event) { self.click(event); });
+    doc.addEventListener("keydown", function (event) {
+      // Enter in a fill-in answer checks it, as it would submit a form.
+      var input = event.target;
+      if (event.key !== "Enter" || !input.matches || !input.matches(".question input[type='text']")) return;
+      event.preventDefault();
+      self.check(parseInt(input.closest(".question").getAttribute("data-index"), 10));
+    });
+
+    if (this.sco) {
+      var bookmark = parseInt(started.location, 10);
+      this.go(bookmark >= 1 && bookmark <= data.pages ? bookmark : this.st.page, false);
+      // pagehide, not unload: it fires when a frame is removed or navigated and on mobile browsers,
+      // and it keeps the page eligible for the back/forward cache.
+      root.addEventListener("pagehide", function () { self.leave(); });
+      // Back from the back/forward cache, the session is over: start a new one.
+      root.addEventListener("pageshow", function (event) { if (event.persisted) root.location.reload(); });
+    } else {
+      this.st.page = this.here;
+      this.st.visited[this.here] = true;
+      this.pageShown(this.here);
+      this.save();
+    }
+  };
+
+  // ---------------------------------------------------------------- navigation
+
+  Player.prototype.click = function (event) {
+    var target = event.target.closest ? event.target.closest("[data-action], [data-goto]") : null;
+    if (!target || this.finished) return;
+    var action = target.getAttribute("data-action");
+    var goto = target.getAttribute("data-goto");
+    if (goto && this.sco) {
+      event.preventDefault();
+      var question = target.getAttribute("data-goto-question");
+      this.go(parseInt(goto, 10), !question);
+      if (question) this.focusQuestion(parseInt(question, 10));
+      return;
+    }
+    var section = target.closest(".question");
+    if (action === "check" && section) this.check(parseInt(section.getAttribute("data-index"), 10));
+    else if (action === "retry" && section) this.retry(parseInt(section.getAttribute("data-index"), 10));
+    else if (action === "retry") this.retryAll();
+    else if (action === "finish") this.finish();
+    else if (this.sco && (action === "next" || action === "prev")) {
+      event.preventDefault();
+      this.go(this.st.page + (action === "next" ? 1 : -1), true);
+    }
+  };
+
+  Player.prototype.go = function (number, focus) {
+    var data = this.data, self = this;
+    number = Math.min(Math.max(number, 1), data.pages);
+    Object.keys(this.pages).forEach(function (n) { show(self.pages[n], parseInt(n, 10) === number); });
+    $$(this.doc, "[data-goto]").forEach(function (link) {
+      if (link.getAttribute("data-goto-question")) return;
+      if (parseInt(link.getAttribute("data-goto"), 10) === number) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    });
+    $$(this.doc, "[data-action='prev']").forEach(function (b) { show(b, number > 1); });
+    $$(this.doc, "[data-action='next']").forEach(function (b) { show(b, number < data.pages); });
+    $$(this.doc, "[data-page-count]").forEach(function (el) {
+      el.textContent = fill(self.strings.pageOf, { num: number, total: data.pages });
+    });
+    var page = this.pages[number];
+    var heading = page && $(page, "h1");
+    if (heading) this.doc.title = heading.textContent.trim() + " · " + this.doc.body.getAttribute("data-course-title");
+    this.st.page = number;
+    this.st.visited[number] = true;
+    this.pageShown(number);
+    if (focus && heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    if (focus && root.scrollTo) root.scrollTo(0, 0);
+    this.save();
+  };
+
+  Player.prototype.pageShown = function (number) {
+    var now = Date.now(), self = this;
+    this.data.questions.forEach(function (q, index) {
+      if (q.page === number && !self.shownAt[index]) self.shownAt[index] = now;
+    });
+    if (number === this.data.resultPage || (!this.sco && this.resultPanel)) this.renderResult();
+  };
+
+  Player.prototype.focusQuestion = function (index) {
+    var el = this.questionEl(index);
+    if (!el) return;
+    el.setAttribute("tabindex", "-1");
+    el.focus();
+  };
+
+  // ---------------------------------------------------------------- questions
+
+  Player.prototype.questionEl = function (index) {
+    var q = this.data.questions[index];
+    var page = this.sco ? this.pages[q.page] : q.page === this.here ? this.doc : null;
+    return page ? $(page, "[data-question-id='" + q.id + "']") : null;
+  };
+
+  Player.prototype.setupQuestion = function (q, index) {
+    var el = this.questionEl(index);
+    if (!el) return;
+    el.setAttribute("data-index", index);
+    if (q.type === "fill-in") $(el, "input[type='text']").maxLength = q.max;
+    if (q.shuffle && (q.type === "single" || q.type === "multiple")) {
+      var box = $(el, ".choices"), choices = $$(box, ".choice");
+      for (var i = choices.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var tmp = choices[i]; choices[i] = choices[j]; choices[j] = tmp;
+      }
+      choices.forEach(function (c) { box.appendChild(c); });
+    }
+    var at = this.st.answers[index];
+    if (at) {
+      this.putAnswer(q, el, at.a);
+      this.showChecked(q, index, el, false);
+    }
+  };
+
+  Player.prototype.readAnswer = function (q, el) {
+    switch (q.type) {
+      case "single":
+      case "true-false":
+        var picked = $(el, "input:checked");
+        if (!picked) return null;
+        if (q.type === "true-false") return picked.value === "true";
+        return q.keys.indexOf(picked.getAttribute("data-choice-id"));
+      case "multiple":
+        return $$(el, "input:checked").map(function (i) { return q.keys.indexOf(i.getAttribute("data-choice-id")); })
+          .sort(function (x, y) { return x - y; });
+      case "fill-in":
+        return $(el, "input[type='text']").value.slice(0, q.max);
+      case "matching":
+        return $$(el, "select[data-left-index]").sort(byAttr("data-left-index")).map(function (s) {
+          return s.value === "" ? -1 : parseInt(s.value, 10);
+        });
+      default:
+        return $$(el, "select[data-item-index]").sort(byAttr("data-item-index")).map(function (s) {
+          return s.value === "" ? 0 : parseInt(s.value, 10);
+        });
+    }
+  };
+
+  function byAttr(name) {
+    return function (x, y) { return parseInt(x.getAttribute(name), 10) - parseInt(y.getAttribute(name), 10); };
+  }
+
+  Player.prototype.putAnswer = function (q, el, a) {
+    switch (q.type) {
+      case "single":
+      case "multiple":
+        var chosen = q.type === "single" ? [a] : a;
+        $$(el, "input[data-choice-id]").forEach(function (input) {
+          input.checked = chosen.indexOf(q.keys.indexOf(input.getAttribute("data-choice-id"))) >= 0;
+        });
+        break;
+      case "true-false":
+        $$(el, "input[data-choice-id]").forEach(function (input) { input.checked = input.value === String(a); });
+        break;
+      case "fill-in":
+        $(el, "input[type='text']").value = a;
+        break;
+      case "matching":
+        $$(el, "select[data-left-index]").forEach(function (s) {
+          var v = a[parseInt(s.getAttribute("data-left-index"), 10)];
+          s.value = v >= 0 ? String(v) : "";
+        });
+        break;
+      default:
+        $$(el, "select[data-item-index]").forEach(function (s) {
+          var v = a[parseInt(s.getAttribute("data-item-index"), 10)];
+          s.value = v > 0 ? String(v) : "";
+        });
+    }
+  };
+
+  Player.prototype.check = function (index) {
+    var q = this.data.questions[index], el = this.questionEl(index);
+    var button = $(el, "[data-action='check']");
+    if (button.getAttribute("aria-disabled") === "true") return;
+    var a = this.readAnswer(q, el);
+    if (!isAnswered(q, a)) {
+      var need = q.type === "fill-in" ? "needText" : q.type === "matching" || q.type === "ordering" ? "needAll" : "needChoice";
+      this.feedback(el, "is-hint", "<p>" + escapeHtml(this.strings[need]) + "</p>");
+      return;
+    }
+    var previous = this.st.answers[index];
+    this.st.answers[index] = { n: (previous ? previous.n : 0) + 1, a: a };
+    var correct = isCorrect(q, a);
+    this.tracker.interaction(q, a, correct, Date.now() - (this.shownAt[index] || Date.now()));
+    this.showChecked(q, index, el, true);
+    this.save();
+  };
+
+  /* Lock the question on its checked answer and give the feedback: the verdict, the chosen
+     choices' own feedback, the correct/incorrect feedback, then the explanation. */
+  Player.prototype.showChecked = function (q, index, el, announce) {
+    var a = this.st.answers[index].a, correct = isCorrect(q, a), strings = this.strings;
+    $$(el, "input, select").forEach(function (control) { control.disabled = true; });
+    var check = $(el, "[data-action='check']");
+    check.setAttribute("aria-disabled", "true");
+    show($(el, "[data-action='retry']"), !correct);
+    el.setAttribute("data-answered", correct ? "correct" : "incorrect");
+
+    var parts = ["<p class=\"feedback-verdict\">" + escapeHtml(correct ? strings.correct : strings.incorrect) + "</p>"];
+    if (q.type === "single" || q.type === "multiple" || q.type === "true-false") {
+      var chosen = q.type === "multiple" ? a : [q.type === "true-false" ? (a ? "true" : "false") : q.keys[a]];
+      var ids = q.type === "multiple" ? chosen.map(function (i) { return q.keys[i]; }) : chosen;
+      var rightIds = q.type === "true-false" ? [String(q.answer)] : q.correct.map(function (i) { return q.keys[i]; });
+      $$(el, ".choice").forEach(function (choice) {
+        var id = $(choice, "input").getAttribute("data-choice-id");
+        choice.classList.remove("is-correct", "is-incorrect");
+        if (ids.indexOf(id) >= 0) choice.classList.add(rightIds.indexOf(id) >= 0 ? "is-correct" : "is-incorrect");
+      });
+      var notes = ids.map(function (id) {
+        var t = $(el, "template[data-feedback-for='" + id + "']");
+        if (!t) return "";
+        var label = q.type === "multiple" ? "<strong>" + $(el, "label[for='" + $(el, "input[data-choice-id='" + id + "']").id + "']").innerHTML + "</strong> " : "";
+        return label + t.innerHTML;
+      }).filter(Boolean);
+      if (q.type === "multiple" && notes.length) {
+        parts.push("<ul class=\"feedback-choices\"><li>" + notes.join("</li><li>") + "</li></ul>");
+      } else if (notes.length) {
+        parts.push("<p>" + notes[0] + "</p>");
+      }
+    } else if (!correct && (q.type === "matching" || q.type === "ordering")) {
+      var partial = (strings.partial || {})[index];
+      if (partial) parts.push("<p>" + escapeHtml(partial[rightSlots(q, a)]) + "</p>");
+    }
+    ["correct", "incorrect", "explanation"].forEach(function (kind) {
+      if ((kind === "correct" && !correct) || (kind === "incorrect" && correct)) return;
+      var t = $(el, "template[data-feedback='" + kind + "']");
+      if (t) parts.push("<div class=\"feedback-" + kind + "\">" + t.innerHTML + "</div>");
+    });
+    this.feedback(el, correct ? "is-correct" : "is-incorrect", parts.join(""), announce);
+  };
+
+  Player.prototype.feedback = function (el, kind, html, announce) {
+    var region = $(el, ".question-feedback");
+    if (announce === false) {
+      // Restoring a saved answer is not news: keep screen readers quiet about it.
+      region.setAttribute("aria-live", "off");
+      setTimeout(function () { region.setAttribute("aria-live", "polite"); }, 0);
+    }
+    region.classList.remove("is-correct", "is-incorrect", "is-hint");
+    region.classList.add(kind);
+    region.innerHTML = html;
+  };
+
+  Player.prototype.retry = function (index) {
+    var el = this.questionEl(index);
+    $$(el, "input, select").forEach(function (control) { control.disabled = false; });
+    $$(el, ".choice").forEach(function (choice) { choice.classList.remove("is-correct", "is-incorrect"); });
+    $(el, "[data-action='check']").removeAttribute("aria-disabled");
+    show($(el, "[data-action='retry']"), false);
+    el.removeAttribute("data-answered");
+    var region = $(el, ".question-feedback");
+    region.className = "question-feedback";
+    region.innerHTML = "";
+    this.shownAt[index] = Date.now();
+    var first = $(el, "input:checked") || $(el, "input, select");
+    if (first) first.focus();
+  };
+
+  /* After a failed result: clear every graded answer (attempt counts stay) and start again. */
+  Player.prototype.retryAll = function () {
+    var self = this, first = null;
+    this.data.questions.forEach(function (q, index) {
+      if (!q.graded || !self.st.answers[index]) return;
+      self.st.answers[index] = null;
+      delete self.st.answers[index];
+      var el = self.questionEl(index);
+      if (el) {
+        self.retry(index);
+        self.putAnswer(q, el, q.type === "multiple" ? [] : q.type === "fill-in" ? "" : q.type === "matching" ? fillArray(q.n, -1) : q.type === "ordering" ? fillArray(q.n, 0) : -1);
+        if (q.type === "true-false") $$(el, "input").forEach(function (i) { i.checked = false; });
+      }
+      if (first === null) first = index;
+    });
+    this.save();
+    if (first !== null && this.sco) {
+      this.go(this.data.questions[first].page, false);
+      this.focusQuestion(first);
+    } else {
+      this.renderResult();
+    }
+  };
+
+  function fillArray(n, value) {
+    var out = [];
+    for (var i = 0; i < n; i++) out.push(value);
+    return out;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c]; });
+  }
+
+  // ---------------------------------------------------------------- result
+
+  Player.prototype.setupResult = function () {
+    this.resultPanel = $(this.doc, "[data-result-panel]");
+  };
+
+  Player.prototype.contentPagesSeen = function () {
+    var seen = 0, total = 0;
+    for (var n = 1; n <= this.data.pages; n++) {
+      if (n === this.data.resultPage) continue;
+      total++;
+      if (this.st.visited[n]) seen++;
+    }
+    return { seen: seen, total: total };
+  };
+
+  Player.prototype.isComplete = function (result) {
+    var pages = this.contentPagesSeen();
+    return pages.seen === pages.total && result.complete;
+  };
+
+  Player.prototype.percent = function (pct) {
+    try {
+      return new Intl.NumberFormat(this.lang, { style: "percent", maximumFractionDigits: 1 }).format(pct / 100);
+    } catch (e) {
+      return pct + " %";
+    }
+  };
+
+  Player.prototype.renderResult = function () {
+    var panel = this.resultPanel;
+    if (!panel) return;
+    var data = this.data, st = this.st, strings = this.strings, self = this;
+    var result = summarize(data, st);
+    var pages = this.contentPagesSeen();
+    var lines = [];
+    if (result.scored) {
+      if (result.complete) {
+        lines.push(fill(strings.scored, { score: this.percent(result.pct), pass: this.percent(data.passMark) }));
+        lines.push(result.passed ? strings.passed : strings.failed);
+      } else {
+        lines.push(fill(strings.answered, { answered: result.answered }));
+      }
+    } else if (result.graded === 0 || !result.scored) {
+      lines.push(pages.seen === pages.total ? strings.completed : fill(strings.pagesSeen, { seen: pages.seen }));
+    }
+    var summary = $(panel, "[data-result-summary]");
+    summary.innerHTML = lines.map(function (l) { return "<p>" + escapeHtml(l) + "</p>"; }).join("");
+    if (result.scored && result.complete) panel.setAttribute("data-result", result.passed ? "passed" : "failed");
+    else panel.removeAttribute("data-result");
+    $$(panel, "[data-result-for]").forEach(function (item) {
+      var index = parseInt(item.getAttribute("data-result-for"), 10);
+      var at = st.answers[index];
+      var state = !at ? "none" : isCorrect(data.questions[index], at.a) ? "right" : "wrong";
+      item.setAttribute("data-state", state);
+      $(item, "[data-mark]").textContent = strings["mark_" + state];
+    });
+    show($(panel, "[data-action='retry']"), !!(result.scored && result.complete && !result.passed && !this.review));
+  };
+
+  // ---------------------------------------------------------------- saving, finishing, notices
+
+  Player.prototype.save = function () {
+    if (this.finished) return;
+    var result = summarize(this.data, this.st);
+    var pages = this.contentPagesSeen();
+    var steps = pages.total + result.graded;
+    this.tracker.save({
+      page: this.st.page,
+      suspend: encodeState(this.data, this.st),
+      result: result,
+      complete: this.isComplete(result),
+      progress: steps ? Math.round(((pages.seen + result.answered) / steps) * 10000) / 10000 : 1
+    });
+    if (this.resultPanel && (!this.sco || this.st.page === this.data.resultPage)) this.renderResult();
+  };
+
+  /* The finish button: report the final state and end the session, then say so. */
+  Player.prototype.finish = function () {
+    var result = summarize(this.data, this.st);
+    this.save();
+    this.tracker.finish(this.isComplete(result));
+    this.finished = true;
+    var panel = $(this.doc, "[data-finished]");
+    if (!panel) return;
+    var self = this;
+    Object.keys(this.pages).forEach(function (n) { show(self.pages[n], false); });
+    $$(this.doc, "[data-hide-when-finished]").forEach(function (el) { show(el, false); });
+    show(panel, true);
+    var heading = $(panel, "h1");
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  };
+
+  /* The page is going away (closed, reloaded, the LMS moved on): keep the attempt open for a resume. */
+  Player.prototype.leave = function () {
+    if (this.finished) return;
+    this.finished = true;
+    this.tracker.finish(false);
+  };
+
+  Player.prototype.trouble = function (bad) {
+    this.notice(bad ? this.strings.lmsError : this.strings.lmsBack, bad ? "warning" : "info");
+  };
+
+  Player.prototype.notice = function (text, kind) {
+    var box = $(this.doc, "[data-notice]");
+    if (!box) return;
+    box.className = "player-notice player-notice-" + kind;
+    box.textContent = text;
+    show(box, true);
+  };
+
+  function boot() {
+    var dataEl = document.getElementById("pimlearn-data");
+    var stringsEl = document.getElementById("pimlearn-strings");
+    if (!dataEl || !stringsEl) return;
+    var player = new Player(document, JSON.parse(dataEl.textContent), JSON.parse(stringsEl.textContent));
+    root.pimlearnPlayer.instance = player;
+    document.documentElement.classList.add("js");
+    player.start();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})(typeof window !== "undefined" ? window : this);
