@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
 from ..i18n.locales import direction, html_lang
-from ..model import Course, Module, Question, plain_text
+from ..model import Course, Module, plain_text
 from ..package.artifact import Artifact
 from ..package.manifest import Item, Manifest, Metadata, Organization, Resource, ScormVersion, manifest_xml
 from ..package.zips import deterministic_zip
@@ -31,7 +31,7 @@ from ..render.assets import STATIC, image_path, module_images, read_image, stati
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.player import Unit, is_scored, player_context, sco_unit
-from ..render.questions import question_view
+from ..render.questions import learner_options
 from ..render.suspend import LIMITS, max_answer_length
 from . import RenderContext, Rendered
 
@@ -241,24 +241,10 @@ def sco_documents(
     files: dict[str, bytes] = {}
 
     def options_for(module: Module) -> HtmlOptions:
-        prefix = f"{module.id}-" if several else ""
-
-        def question(q: Question) -> Markup:
-            view = question_view(q, options)
-            return Markup(tpl.render("common/question.html.j2", q=view, interactive=True, id_prefix=prefix))
-
         def image_url(src: str) -> str:
             return f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src)
 
-        options = HtmlOptions(
-            target="elearning",
-            lang=ctx.locale,
-            image_url=image_url,
-            question=question,
-            gettext=tpl.gettext,
-            heading_shift=-1,
-        )
-        return options
+        return learner_options(ctx.locale, tpl, image_url, id_prefix=f"{module.id}-" if several else "")
 
     options = {m.id: options_for(m) for m in unit.modules}
     pages: list[dict[str, Any]] = []

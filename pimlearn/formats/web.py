@@ -13,14 +13,14 @@ from typing import Any
 from markupsafe import Markup
 
 from ..i18n.locales import direction, display_name, html_lang
-from ..model import Module, Question
+from ..model import Module
 from ..package.artifact import Artifact
 from ..render.assets import image_path, module_images, read_image, static_file
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import Page, module_pages
 from ..render.player import player_context, web_unit
-from ..render.questions import question_view
+from ..render.questions import learner_options
 from . import RenderContext, Rendered
 
 
@@ -83,17 +83,7 @@ def render(ctx: RenderContext) -> Rendered:
 def _module_pages(
     ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
 ) -> list[Artifact]:
-    def question(q: Question) -> Markup:
-        return Markup(tpl.render("common/question.html.j2", q=question_view(q, options), interactive=True))
-
-    options = HtmlOptions(
-        target="elearning",
-        lang=ctx.locale,
-        image_url=image_path,
-        question=question,
-        gettext=tpl.gettext,
-        heading_shift=-1,
-    )
+    options = learner_options(ctx.locale, tpl, image_path)
     pages = module_pages(module)
     unit = web_unit(ctx.course, module)
     player = player_context(ctx.course, unit, None, "../assets/player.js")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
@@ -10,6 +11,7 @@ from markupsafe import Markup
 from ..i18n import N_
 from ..model import Question, Text
 from .html import HtmlOptions, lang_attrs, text_html
+from .jinja import Templates
 
 
 @dataclass(frozen=True)
@@ -106,3 +108,22 @@ def question_view(q: Question, options: HtmlOptions) -> QuestionView:
         correct_feedback=html(q.correct_feedback),
         incorrect_feedback=html(q.incorrect_feedback),
     )
+
+
+def learner_options(locale: str, tpl: Templates, image_url: Callable[[str], str], id_prefix: str = "") -> HtmlOptions:
+    """How learner outputs (web pages, SCOs) render content: e-learning target, notes dropped,
+    questions interactive through ``common/question.html.j2`` (element ids prefixed with ``id_prefix``)."""
+
+    def question(q: Question) -> Markup:
+        view = question_view(q, options)
+        return Markup(tpl.render("common/question.html.j2", q=view, interactive=True, id_prefix=id_prefix))
+
+    options = HtmlOptions(
+        target="elearning",
+        lang=locale,
+        image_url=image_url,
+        question=question,
+        gettext=tpl.gettext,
+        heading_shift=-1,
+    )
+    return options
