@@ -79,12 +79,12 @@ def register(name: str, summary: str, module: str) -> None:
     _FORMATS[name] = Format(name, summary, module)
 
 
+register("scorm12", "SCORM 1.2 packages for any LMS", "pimlearn.formats.scorm12")
+register("scorm2004", "SCORM 2004 4th Edition packages", "pimlearn.formats.scorm2004")
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
 register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
 register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
 register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
-register("scorm12", "SCORM 1.2 packages for any LMS", "pimlearn.formats.scorm12")
-register("scorm2004", "SCORM 2004 4th Edition packages", "pimlearn.formats.scorm2004")
 
 
 def formats() -> dict[str, Format]:
