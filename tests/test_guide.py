@@ -198,10 +198,10 @@ def test_the_outline_has_the_front_matter_then_one_entry_per_module(guides: dict
         outline = pdf_outline(path)
         titles = [item.title for item in outline]
         modules = [
-            tr.gettext("Module %(num)s: %(title)s") % {"num": n, "title": plain(m.title)}
+            squash(tr.gettext("Module %(num)s: %(title)s") % {"num": n, "title": plain(m.title)})
             for n, m in enumerate(course.modules, start=1)
         ]
-        front = [tr.gettext("Contents"), tr.gettext("How to use this guide"), tr.gettext("Agenda")]
+        front = [squash(tr.gettext(s)) for s in ("Contents", "How to use this guide", "Agenda")]
         assert titles == front + modules
         pages = [item.page for item in outline]
         assert pages == sorted(pages) and len(set(pages)) == len(pages)

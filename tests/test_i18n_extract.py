@@ -156,12 +156,12 @@ def test_module_template_order_follows_the_document(tmp_path: Path) -> None:
 
 def test_builtin_ui_strings_come_from_templates_and_python() -> None:
     messages = {m.id: m for m in builtin_template().messages}
-    assert messages["Next"].references == ("pimlearn/templates/web/page.html.j2",)
+    assert "pimlearn/templates/web/page.html.j2" in messages["Next"].references
     assert messages["%(num)s module"].plural == "%(num)s modules"
     assert messages["%(num)s module"].flags == ("python-format",)
     assert messages["Tip"].references == ("pimlearn/render/html.py",)  # N_() in a table
     assert "pimlearn/render/questions.py" in messages["True"].references
-    assert messages["Introduction"].references == ("pimlearn/formats/web.py",)  # tpl.gettext("...")
+    assert "pimlearn/formats/web.py" in messages["Introduction"].references  # tpl.gettext("...")
 
 
 def test_new_python_calls_are_found_without_registration(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
 from ..i18n.locales import direction, display_name, html_lang
-from ..model import Figure, Module, Question, Text
+from ..model import Figure, Module, Question, Text, plain_text
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, static_file
 from ..render.deck import Deck, ModuleImages, Slide, answer_key, build_deck, load_images
@@ -99,25 +99,25 @@ def _script_json(value: object) -> str:
 
 def deck_data(ctx: RenderContext, tpl: Templates, module: Module) -> dict[str, Any]:
     """What the script reads: the deck's identity, the session plan's minutes and the UI strings."""
-    g = tpl.gettext
+    gettext = tpl.gettext
     return {
         "id": module.id,
         "key": f"{ctx.course.id}/{ctx.locale}/{module.id}",
         "duration": module.duration or module.session_minutes or 0,
         "session": [{"minutes": step.minutes} for step in module.session],
         "strings": {
-            "count": g("%(num)s / %(total)s") % {"num": "{num}", "total": "{total}"},
-            "announce": g("Slide %(num)s of %(total)s: %(title)s")
+            "count": gettext("%(num)s / %(total)s") % {"num": "{num}", "total": "{total}"},
+            "announce": gettext("Slide %(num)s of %(total)s: %(title)s")
             % {"num": "{num}", "total": "{total}", "title": "{title}"},
-            "goTo": g("Go to slide %(num)s") % {"num": "{num}"},
-            "showAnswer": g("Show answer"),
-            "hideAnswer": g("Hide answer"),
-            "answerShown": g("Answer shown."),
-            "answerHidden": g("Answer hidden."),
-            "noNotes": g("No notes for this slide."),
-            "pause": g("Pause"),
-            "resume": g("Resume"),
-            "speakerTitle": g("Speaker view: %(title)s") % {"title": module.title.source},
+            "goTo": gettext("Go to slide %(num)s") % {"num": "{num}"},
+            "showAnswer": gettext("Show answer"),
+            "hideAnswer": gettext("Hide answer"),
+            "answerShown": gettext("Answer shown."),
+            "answerHidden": gettext("Answer hidden."),
+            "noNotes": gettext("No notes for this slide."),
+            "pause": gettext("Pause"),
+            "resume": gettext("Resume"),
+            "speakerTitle": gettext("Speaker view: %(title)s") % {"title": plain_text(module.title)},
         },
     }
 
