@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
 from .formats import RenderContext, Rendered, formats
+from .formats.scorm import check_course as check_scorm
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
@@ -158,4 +159,6 @@ def check(root: Path) -> list[Diagnostic]:
     project = load_project(root, reporter, all_modules=True)
     validate(project, reporter)
     check_catalogs(root, project, reporter)
+    for course in project.courses:
+        reporter.extend(check_scorm(course))
     return sorted(set(reporter.diagnostics), key=lambda d: d.sort_key)

@@ -14,7 +14,7 @@ from lxml import etree
 
 from pimlearn.diagnostics import ContentError
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
-from pimlearn.pipeline import BuildOptions, BuildResult, build
+from pimlearn.pipeline import BuildOptions, BuildResult, build, check
 from tests.conftest import REPO, Files
 from tests.scorm_validate import CP, validate_manifest, validate_package
 
@@ -324,6 +324,8 @@ def test_suspend_data_that_may_not_fit_scorm12_fails_the_build(make_project: Cal
     assert str(error).startswith("modules/m1/module.md:1")
     assert "4096" in error.message and "9 fill-in questions" in error.message
     assert not (root / "dist").exists()
+    # `pimlearn check` finds it too, without building anything.
+    assert [d for d in check(root) if d.code == "suspend-data-size"] == [error]
     # SCORM 2004 keeps 64000 characters: the same module builds
     build(root, BuildOptions(formats=("scorm2004",), out_dir=root / "dist"))
     assert (root / "dist/c1/en/c1-1.0.0-en-scorm2004.zip").is_file()

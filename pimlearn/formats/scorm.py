@@ -85,6 +85,22 @@ class Sco:
         return f"{self.folder}/index.html" if self.folder else "index.html"
 
 
+def plan_scos(course: Course, modules: tuple[Module, ...], packaging: str, key: str) -> list[Sco]:
+    """The SCOs of a package: one per module, or one for the whole course (single-SCO packaging)."""
+    if packaging == "single-sco":
+        return [Sco(f"sco-{course.id}", plain_text(course.title), sco_unit(course, modules, f"{key}/{course.id}"), "")]
+    return [Sco(f"m-{m.id}", plain_text(m.title), sco_unit(course, (m,), f"{key}/{m.id}"), m.id) for m in modules]
+
+
+def check_course(course: Course) -> list[Diagnostic]:
+    """What ``pimlearn check`` reports about the course's SCORM packages without building them."""
+    found: list[Diagnostic] = []
+    for version in course.scorm.versions:
+        for sco in plan_scos(course, course.modules, course.scorm.packaging, f"{course.id}/{version}"):
+            found += check_sco(course, version, sco)
+    return found
+
+
 def build_package(
     ctx: RenderContext,
     tpl: Templates,
@@ -98,8 +114,7 @@ def build_package(
     course = ctx.course
     key = f"{course.id}/{ctx.locale}/{SUFFIX[version]}"
     if packaging == "single-sco":
-        unit = sco_unit(course, modules, f"{key}/{course.id}")
-        scos = [Sco(f"sco-{course.id}", plain_text(course.title), unit, "")]
+        scos = plan_scos(course, modules, "single-sco", key)
         for module in modules:
             if module.mastery_score is not None and module.mastery_score != course.mastery_score:
                 diagnostics.append(
@@ -112,7 +127,7 @@ def build_package(
                     )
                 )
     else:
-        scos = [Sco(f"m-{m.id}", plain_text(m.title), sco_unit(course, (m,), f"{key}/{m.id}"), m.id) for m in modules]
+        scos = plan_scos(course, modules, "multi-sco", key)
 
     files: dict[str, bytes] = {
         f"{SHARED}/style.css": static_file("learner", "style.css"),
