@@ -12,6 +12,7 @@ without changing this test.
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -74,13 +75,17 @@ def fill_pseudo(po_file: Path) -> None:
 
 
 def html_text(data: bytes) -> list[str]:
-    """Text a user sees in an HTML page: text nodes outside script/style, and visible attributes."""
+    """Text a user sees in an HTML page: text nodes outside script/style (inert <template>s included: the
+    player shows them), visible attributes, and the UI strings scripts show (JSON under a "strings" key)."""
     doc = lxml_html.fromstring(data)
     found = []
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag not in ("script", "style", "template") and element.text:
+        if element.tag == "script" and element.get("type") == "application/json" and element.text:
+            strings = script_strings(json.loads(element.text), "strings" in element.get("id", ""))
+            found.extend(PLACEHOLDER.sub(" ", text) for text in strings)
+        if element.tag not in ("script", "style") and element.text:
             found.append(element.text)
         parent = element.getparent()
         if element.tail and (parent is None or parent.tag not in ("script", "style")):
@@ -89,6 +94,22 @@ def html_text(data: bytes) -> list[str]:
         if element.tag == "input" and element.get("type") in ("button", "submit", "reset"):
             found.append(element.get("value", ""))
     return found
+
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
+"""Numbers a script fills in at run time ("{num} / {total}")."""
+
+
+def script_strings(value: object, inside: bool) -> Iterator[str]:
+    """The string values under a "strings" key (or everywhere, when ``inside``) of a script's JSON data."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from script_strings(item, inside or key == "strings")
+    elif isinstance(value, list):
+        for item in value:
+            yield from script_strings(item, inside)
+    elif isinstance(value, str) and inside:
+        yield value
 
 
 def pptx_text(data: bytes) -> list[str]:
