@@ -78,7 +78,7 @@ def html_text(data: bytes) -> list[str]:
     """Text a user sees in an HTML page: text nodes outside script/style (inert <template>s included: the
     player shows them), visible attributes, and the UI strings scripts show (JSON under a "strings" key)."""
     doc = lxml_html.fromstring(data)
-    found = []
+    found: list[str] = []
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue
