@@ -293,6 +293,7 @@ def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> Non
 
 
 @i18n.command("stats")
+@click.option("-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--min",
@@ -301,13 +302,13 @@ def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> Non
     help="Exit with status 1 when a catalog has less than PERCENT of its source words translated.",
 )
 @project_option
-def i18n_stats(as_json: bool, minimum: float | None, project_dir: Path) -> None:
+def i18n_stats(locales: tuple[str, ...], as_json: bool, minimum: float | None, project_dir: Path) -> None:
     """Translated, fuzzy, untranslated and obsolete entries per module and locale."""
     from .i18n.stats import project_stats, status_json, table
 
     root = project_root(project_dir)
     project = _load_for_i18n(root)
-    rows = project_stats(root, project.courses)
+    rows = project_stats(root, project.courses, only=locales)
     click.echo(status_json(rows).rstrip() if as_json else table(rows) if rows else "pimlearn: no translated locales")
     if minimum is not None:
         below = [r for r in rows if r.all.percent_words < minimum]

@@ -104,6 +104,9 @@ def test_stats_report_and_gate(project: Path) -> None:
     line = next(row for row in out.splitlines() if row.startswith("module-safety"))
     assert line.split()[:6] == ["module-safety", "fr", "2", "0", "3", "0"]
 
+    code, out = run("i18n", "stats", "-l", "es", "--project", root)
+    assert code == 0 and "module-safety" in out and " fr " not in out
+
     code, out = run("i18n", "stats", "--json", "--project", root)
     rows = {(r["domain"], r["locale"]): r for r in json.loads(out)["catalogs"]}
     module = rows[("module-safety", "fr")]
