@@ -24,9 +24,13 @@ BUDGETS = {
     "load": 2.0,
     "validate": 1.0,
     "translate": 2.0,
+    "render:scorm12": 2.0,
+    "render:scorm2004": 2.0,
     "render:web": 2.5,
-    "write": 2.0,
+    "render:slides": 3.0,
+    "render:pptx": 30.0,
     "render:guide": 90.0,
+    "write": 2.0,
 }
 
 # The facilitator guide is the slowest stage (WeasyPrint): its speed is also checked in pages per second.
