@@ -144,6 +144,10 @@ def build_package(
         )
         diagnostics.extend(check_sco(course, version, sco))
     resources.append(shared)
+    # The schemas the manifest names in xsi:schemaLocation ship at the root (the ADL conformance suite asks
+    # for them) and are listed like every other file, so no file of the zip is "excess baggage".
+    schemas = schema_files(version)
+    resources.append(Resource("res-schemas", tuple(sorted(schemas)), scorm_type="asset"))
 
     manifest = Manifest(
         identifier=f"pimlearn-{course.id}-{ctx.locale}" + (f"-{modules[0].id}" if standalone else ""),
@@ -158,7 +162,7 @@ def build_package(
         resources=tuple(resources),
     )
     files["imsmanifest.xml"] = manifest_xml(manifest, version)
-    files.update(schema_files(version))
+    files.update(schemas)
     return deterministic_zip(files, ctx.source_date_epoch)
 
 
