@@ -267,9 +267,7 @@ def test_bad_input_is_reported_exactly(case: str, tmp_path: Path) -> None:
     assert run_check(root) == expected
 
 
-@pytest.mark.parametrize(
-    "case", ["unknown question type", "image missing", "unclosed container", "module listed but missing"]
-)
+@pytest.mark.parametrize("case", list(CASES))
 def test_cli_check_prints_located_error_exits_1_and_leaves_dist_alone(case: str, tmp_path: Path) -> None:
     files, expected = CASES[case]
     root = write_project(tmp_path, files)
