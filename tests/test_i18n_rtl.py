@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +70,18 @@ def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
             entry.msgstr = ARABIC.get(entry.msgid, entry.msgstr)
         po.save()
     out = root / "dist"
-    build(root, BuildOptions(locales=("ar",), formats=("web",), out_dir=out))
+    build(root, BuildOptions(locales=("ar",), formats=("web", "scorm12", "scorm2004"), out_dir=out))
     return out / "safety-course/ar/web"
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+def test_scorm_packages_are_right_to_left_in_arabic(arabic_build: Path, version: str) -> None:
+    package = arabic_build.parent / f"safety-course-1.0.0-ar-{version}.zip"
+    with zipfile.ZipFile(package) as archive:
+        sco = archive.read("safety/index.html").decode("utf-8")
+    assert '<html lang="ar" dir="rtl">' in sco
+    assert "القواعد" in sco
+    assert f'<span lang="en" dir="ltr">{UNTRANSLATED}</span>' in sco
 
 
 def test_pages_are_right_to_left_in_arabic(arabic_build: Path) -> None:
@@ -86,8 +97,9 @@ def test_english_fallbacks_are_isolated_left_to_right(arabic_build: Path) -> Non
     assert '<p lang="en"' not in page and '<p dir="ltr"' not in page
 
 
-def test_learner_css_uses_logical_properties_only() -> None:
-    css = re.sub(r"/\*.*?\*/", "", (STATIC / "learner/style.css").read_text(encoding="utf-8"), flags=re.S)
+@pytest.mark.parametrize("stylesheet", ["learner/style.css", "player/player.css"])
+def test_learner_css_uses_logical_properties_only(stylesheet: str) -> None:
+    css = re.sub(r"/\*.*?\*/", "", (STATIC / stylesheet).read_text(encoding="utf-8"), flags=re.S)
     physical = re.findall(
         r"[\w-]*-(?:left|right)\b\s*:|(?<![\w-])(?:left|right)\s*:|:\s*[^;{}]*\b(?:left|right)\b", css
     )
