@@ -328,6 +328,8 @@ class Question:
     points: float = 1.0
     graded: bool = True
     shuffle: bool = True
+    attempts: int | None = None
+    """Checks the question allows before it locks; ``None``: the course's default (see ``Course.attempts_for``)."""
 
     @property
     def correct_choice_ids(self) -> tuple[str, ...]:
@@ -456,12 +458,21 @@ class Course:
     min_translated: int = 0
     directory: str = ""
     """Project-relative folder of the course."""
+    attempts: int | None = None
+    """Default attempts of the course's graded questions; ``None``: unlimited."""
     locale: str = ""
     """The locale this instance is built in ('' until a locale is chosen)."""
 
     def pass_mark(self, module: Module) -> int:
         """The module's pass mark in percent: its own, else the course's."""
         return module.mastery_score if module.mastery_score is not None else self.mastery_score
+
+    def attempts_for(self, question: Question) -> int | None:
+        """How many checks ``question`` allows in this course (``None``: unlimited): its own ``attempts``,
+        else the course's for a graded question; knowledge checks are unlimited unless they set their own."""
+        if question.attempts is not None:
+            return question.attempts
+        return self.attempts if question.graded else None
 
 
 @dataclass(frozen=True, slots=True)

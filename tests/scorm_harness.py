@@ -116,3 +116,11 @@ def answer(frame: Any, q: dict[str, Any], right: bool, check: bool = True) -> No
     if check:
         root.locator("[data-action='check']").click()
         frame.wait_for_selector(f"[data-page='{q['page']}'] [data-question-id='{q['id']}'][data-answered]")
+
+
+def answer_wrong_until_locked(frame: Any, q: dict[str, Any]) -> None:
+    """Answer wrong, then "Try again" and wrong again while attempts are left (once when unlimited)."""
+    answer(frame, q, right=False)
+    for _ in range(q.get("attempts", 1) - 1):
+        frame.click(f"[data-page='{q['page']}'] [data-question-id='{q['id']}'] [data-action='retry']")
+        answer(frame, q, right=False)

@@ -157,7 +157,7 @@ CASES: dict[str, tuple[Files, list[str]]] = {
         question("id: q1\ntype: true-false\nprompt: P?\nanswer: true\nchoices: []\n"),
         [
             f"{M}:10:1: error: unknown key 'choices' in question 'q1' (type true-false) (expected 'answer', "
-            "'correct_feedback', 'explanation', 'feedback_false', 'feedback_true', 'graded', 'id', "
+            "'attempts', 'correct_feedback', 'explanation', 'feedback_false', 'feedback_true', 'graded', 'id', "
             "'incorrect_feedback', 'points', 'prompt', 'shuffle' or 'type') [unknown-key]"
         ],
     ),
@@ -173,6 +173,34 @@ CASES: dict[str, tuple[Files, list[str]]] = {
     "mastery_score below 0 in a course": (
         {C: COURSE + "mastery_score: -5\n", M: FRONT + "Text.\n"},
         [f"{C}:4:16: error: 'mastery_score' must be between 0 and 100, got -5 [out-of-range]"],
+    ),
+    "attempts zero on a question": (
+        question("id: q1\ntype: true-false\nprompt: P?\nanswer: true\nattempts: 0\n"),
+        [
+            f"{M}:10:11: error: 'attempts' must be between 1 and 99 (leave it out for unlimited attempts), "
+            "got 0 [out-of-range]"
+        ],
+    ),
+    "attempts not a whole number on a question": (
+        question("id: q1\ntype: true-false\nprompt: P?\nanswer: true\nattempts: 1.5\n"),
+        [
+            f"{M}:10:11: error: 'attempts' must be a whole number (leave it out for unlimited attempts), "
+            "got 1.5 [invalid-type]"
+        ],
+    ),
+    "attempts unlimited in a course": (
+        {C: COURSE + "attempts: unlimited\n", M: FRONT + "Text.\n"},
+        [
+            f"{C}:4:11: error: 'attempts' must be a whole number (leave it out for unlimited attempts), "
+            "got 'unlimited' [invalid-type]"
+        ],
+    ),
+    "attempts above 99 in a course": (
+        {C: COURSE + "attempts: 100\n", M: FRONT + "Text.\n"},
+        [
+            f"{C}:4:11: error: 'attempts' must be between 1 and 99 (leave it out for unlimited attempts), "
+            "got 100 [out-of-range]"
+        ],
     ),
     "session step without minutes": (
         module("Text.\n", front="---\ntitle: T\nsession:\n  - activity: Welcome\n---\n\n"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -322,6 +323,31 @@ def test_ordering_keys_list_the_items_in_the_right_order(guides: dict[str, Path]
         key = text.index(label, text.index(plain(q.prompt), text.index(ui("en").gettext("Answer key"))))
         numbered = " ".join(f"{n}. {plain(item)}" for n, item in enumerate(q.items, start=1))
         assert text[key:].startswith(f"{label} {numbered}")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_answer_keys_give_the_attempts_of_limited_questions(
+    guides: dict[str, Path], source: Course, locale: str
+) -> None:
+    tr = ui(locale)
+
+    def spaced(text: str) -> str:  # pdftotext gives no-break spaces (French typography) as spaces
+        return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+    lines = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(guides[locale]), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    # Each key opens with its title line: "Question N  Type · Graded · 1 point · 2 attempts"
+    number = re.escape(spaced(tr.gettext("Question %(num)s"))).replace("%\\(num\\)s", r"\d+")
+    titles = [spaced(line) for line in lines if re.match(number + " .* · ", spaced(line))]
+    questions = [q for m in source.modules for q in m.questions]
+    assert len(titles) == len(questions)
+    for q, line in zip(questions, titles, strict=True):
+        limit = source.attempts_for(q)
+        label = [spaced(tr.ngettext("%(num)s attempt", "%(num)s attempts", n) % {"num": n}) for n in range(1, 100)]
+        shown = [n for n in range(1, 100) if label[n - 1] in line]
+        assert shown == ([limit] if limit else []), (q.id, line)
+    assert {source.attempts_for(q) for q in questions} == {2, None}  # graded: the course's 2; knowledge checks: none
 
 
 def test_table_of_contents_gives_the_pages_of_the_bookmarks(guides: dict[str, Path], source: Course) -> None:

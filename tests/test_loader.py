@@ -88,6 +88,17 @@ def test_course_settings() -> None:
     blocks, questions = course.modules
     assert course.pass_mark(blocks) == 70
     assert course.pass_mark(questions) == 90
+    # attempts: a question's own, else the course's for graded questions; knowledge checks are unlimited
+    assert course.attempts == 2
+    assert [(q.id, q.attempts, course.attempts_for(q)) for q in questions.questions] == [
+        ("single", 3, 3),
+        ("multiple", None, 2),
+        ("tf", None, None),
+        ("fill", None, 2),
+        ("match", None, 2),
+        ("order", 1, 1),
+    ]
+    assert dataclasses.replace(course, attempts=None).attempts_for(questions.questions[1]) is None
 
 
 def test_defaults() -> None:

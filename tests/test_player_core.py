@@ -26,6 +26,7 @@ from pimlearn.render.suspend import (
     escape,
     fill_in_max_length,
     max_answer_length,
+    stored_attempts,
     worst_case_size,
 )
 from tests.conftest import REPO, need
@@ -68,15 +69,32 @@ def make_questions() -> list[Question]:
     ]
 
 
-def js_question(q: Question) -> dict[str, Any]:
+TRIES: list[int | None] = [2, None, 1, 3, 2, None, None]
+"""Each question's limit of attempts (as ``Course.attempts_for`` gives it): one, tf, fill, match are limited."""
+
+
+def js_question(q: Question, limit: int | None) -> dict[str, Any]:
     """The question as the player's data holds it."""
-    return question_data(q, 1, 0)
+    return question_data(q, 1, 0, limit)
 
 
 # --------------------------------------------------------------------------- running the core in Node
 
 NODE_SCRIPT = r"""
 const core = require(process.argv[1]);
+// What each question allows in a state: attempts left, final (locked).
+const allows = (data, st) =>
+  data.questions.map((q, i) => ({ left: core.attemptsLeft(q, st.answers[i]), final: core.isFinal(q, st.answers[i]) }));
+// Steps the player takes one after the other, as one call.
+const helpers = {
+  // A resumed learner: the saved state decoded, then what each question allows.
+  resumed: (data, text) => allows(data, core.decodeState(data, text)),
+  // "Try the questions again": the questions cleared, the state saved next, what each question allows then.
+  newTry(data, st) {
+    const cleared = core.newTry(data, st);
+    return { cleared, saved: core.encodeState(data, st), after: allows(data, st) };
+  },
+};
 let input = "";
 process.stdin.on("data", (d) => (input += d));
 process.stdin.on("end", () => {
@@ -84,7 +102,7 @@ process.stdin.on("end", () => {
   const out = cases.map(([fn, args]) => {
     try {
       if (fn === "timestamp2004" || fn === "time12") args = [new Date(args[0])];
-      return { ok: core[fn](...args) };
+      return { ok: (helpers[fn] || core[fn])(...args) };
     } catch (e) {
       return { error: String(e) };
     }
@@ -128,7 +146,7 @@ class Node:
 
 
 QUESTIONS = make_questions()
-JSQ = [js_question(q) for q in QUESTIONS]
+JSQ = [js_question(q, limit) for q, limit in zip(QUESTIONS, TRIES, strict=True)]
 Q = {q.id: (q, j) for q, j in zip(QUESTIONS, JSQ, strict=True)}
 
 # answer given -> expected correctness, per question id
@@ -200,7 +218,7 @@ STATES: list[tuple[int, set[int], dict[int, Attempt]]] = [
             0: Attempt(2, 3),
             1: Attempt(1, (0, 25)),
             2: Attempt(1, False),
-            3: Attempt(5, 'Gestión | x = ~ é 😀 "quoted"'),
+            3: Attempt(5, 'Gestión | x = ~ é 😀 "quoted"'),  # more than its limit (3): saved as 3
             4: Attempt(1, (3, -1, 0, 2)),
             5: Attempt(MAX_ATTEMPTS + 10, (5, 0, 1, 2, 3)),
             6: Attempt(1, ""),
@@ -229,11 +247,18 @@ def node() -> Node:
         "answered": [n.call("isAnswered", Q[qid][1], answer) for qid, answer, _ in ANSWERED],
         "encode": [n.call("encodeState", DATA, js_state(*s)) for s in STATES],
         "roundtrip": [
-            n.call("decodeState", DATA, encode_state("ab12", 9, s[0], s[1], QUESTIONS, s[2])) for s in STATES
+            n.call("decodeState", DATA, encode_state("ab12", 9, s[0], s[1], QUESTIONS, s[2], TRIES)) for s in STATES
         ],
         "other_fp": n.call("decodeState", DATA, encode_state("zz99", 9, 2, {1, 2}, QUESTIONS, {})),
         "garbage": [n.call("decodeState", DATA, g) for g in GARBAGE],
         "worst": n.call("encodeState", DATA, worst_state()),
+        "worst_unlimited": n.call(
+            "encodeState", {**DATA, "questions": [js_question(q, None) for q in QUESTIONS]}, worst_state()
+        ),
+        "final": [n.call("isFinal", Q[qid][1], at) for qid, at, _, _ in FINAL],
+        "left": [n.call("attemptsLeft", Q[qid][1], at) for qid, at, _, _ in FINAL],
+        "resumed": n.call("resumed", DATA, encode_state("ab12", 9, 4, {4}, QUESTIONS, LOCKED, TRIES)),
+        "new_try": n.call("newTry", KC_DATA, js_state(7, {7}, LOCKED)),
         "formats": {
             (version, qid, kind): n.call("responses", Q[qid][1], js_answer(answers[qid]), version)
             for version in ("1.2", "2004")
@@ -242,7 +267,7 @@ def node() -> Node:
         },
         "summary": n.call(
             "summarize",
-            {**DATA, "questions": [{**j, "graded": j["id"] != "fillcase"} for j in JSQ]},
+            KC_DATA,
             js_state(1, set(), {0: Attempt(1, 1), 1: Attempt(1, (0,)), 2: Attempt(1, False), 6: Attempt(1, "x")}),
         ),
         "times": [
@@ -260,13 +285,39 @@ def node() -> Node:
     return n
 
 
+# question id, its saved answer ({n: attempts, a: answer} or None) -> attempts left, final (locked)
+FINAL: list[tuple[str, dict[str, Any] | None, int | None, bool]] = [
+    ("one", None, 2, False),  # limit 2, never checked
+    ("one", {"n": 1, "a": 0}, 1, False),  # wrong once: one attempt left
+    ("one", {"n": 1, "a": 1}, 1, True),  # right: final, whatever is left
+    ("one", {"n": 2, "a": 0}, 0, True),  # wrong twice: locked
+    ("one", {"n": 7, "a": 0}, 0, True),  # a count from a build that allowed more
+    ("tf", {"n": 1, "a": True}, 0, True),  # limit 1: the first check is the last
+    ("many", None, None, False),  # unlimited
+    ("many", {"n": 40, "a": [1]}, None, False),  # unlimited: wrong never locks
+    ("many", {"n": 1, "a": [0, 2, 4]}, None, True),  # unlimited: right locks, as before limits existed
+]
+
+LOCKED = {
+    0: Attempt(2, 3),
+    2: Attempt(1, False),
+    3: Attempt(1, "Gestion"),
+    4: Attempt(1, (1, 0, 2, 3)),
+    6: Attempt(3, "x"),
+}
+"""one: wrong twice (locked); tf: right; fill: right; match: wrong once (one left); fillcase: unlimited."""
+
+KC_DATA = {**DATA, "questions": [{**j, "graded": j["id"] != "fillcase"} for j in JSQ]}
+"""The same questions, "fillcase" a knowledge check."""
+
 GARBAGE = ("", "2|ab12|1|0||||||", "1|ab12|1|0|1=z||||||", "1|ab12|1|0|=1||||||", "1|ab")
 """Saved states the player must ignore: empty, another format version, a choice out of range,
 no attempt count, cut short."""
 
 
 def worst_state() -> dict[str, Any]:
-    """The longest state this unit can have: every question answered in its longest form."""
+    """The longest state this unit can have: every question answered in its longest form, checked more
+    often than anything can count (the player stops each count at the question's limit)."""
     attempts = {}
     for i, q in enumerate(QUESTIONS):
         if q.type == "single":
@@ -300,9 +351,9 @@ def test_incomplete_answers_are_not_checked(node: Node, case: int) -> None:
 @pytest.mark.parametrize("case", range(len(STATES)))
 def test_javascript_encodes_the_state_as_the_python_reference_does(node: Node, case: int) -> None:
     page, visited, attempts = STATES[case]
-    expected = encode_state("ab12", 9, page, visited, QUESTIONS, attempts)
+    expected = encode_state("ab12", 9, page, visited, QUESTIONS, attempts, TRIES)
     assert node[node.calls["encode"][case]] == expected
-    assert expected.isascii() and len(expected) <= worst_case_size(9, QUESTIONS)
+    assert expected.isascii() and len(expected) <= worst_case_size(9, QUESTIONS, TRIES)
 
 
 @pytest.mark.parametrize("case", range(len(STATES)))
@@ -312,10 +363,44 @@ def test_state_survives_a_round_trip(node: Node, case: int) -> None:
     assert decoded["page"] == page
     assert {int(k) for k in decoded["visited"]} == visited
     expected = {
-        str(i): {"n": min(a.attempts, MAX_ATTEMPTS), "a": sorted(a.answer) if i == 1 else js_answer(a.answer)}  # type: ignore[arg-type]
+        str(i): {
+            "n": stored_attempts(a.attempts, TRIES[i]),
+            "a": sorted(a.answer) if i == 1 else js_answer(a.answer),  # type: ignore[arg-type]
+        }
         for i, a in attempts.items()
     }
     assert decoded["answers"] == expected
+    if 3 in attempts and 5 in attempts:
+        assert decoded["answers"]["3"]["n"] == 3 and decoded["answers"]["5"]["n"] == MAX_ATTEMPTS
+
+
+@pytest.mark.parametrize("case", range(len(FINAL)))
+def test_attempts_left_and_final_state(node: Node, case: int) -> None:
+    qid, at, left, final = FINAL[case]
+    assert node[node.calls["left"][case]] == left, (qid, at)
+    assert node[node.calls["final"][case]] is final, (qid, at)
+
+
+def test_a_resumed_learner_finds_locked_questions_locked(node: Node) -> None:
+    resumed = node[node.calls["resumed"]]
+    assert resumed == [
+        {"left": 0, "final": True},  # one: wrong twice, its limit
+        {"left": None, "final": False},  # many: never checked, unlimited
+        {"left": 0, "final": True},  # tf: right on its only attempt
+        {"left": 2, "final": True},  # fill: right on the first of 3
+        {"left": 1, "final": False},  # match: wrong once of 2: "Try again"
+        {"left": None, "final": False},
+        {"left": None, "final": False},  # fillcase: unlimited, wrong 3 times, still open
+    ]
+
+
+def test_a_new_try_of_the_quiz_resets_answers_and_attempts_of_graded_questions(node: Node) -> None:
+    out = node[node.calls["new_try"]]
+    assert out["cleared"] == [0, 2, 3, 4]  # every graded question answered; not the knowledge check
+    fields = out["saved"].split("|")[4:]
+    assert fields == ["", "", "", "", "", "", "3=x"]
+    assert [a["left"] for a in out["after"]] == [2, None, 1, 3, 2, None, None]  # every limit whole again
+    assert not any(a["final"] for a in out["after"])
 
 
 def test_state_of_another_build_or_garbage_is_not_restored(node: Node) -> None:
@@ -325,7 +410,9 @@ def test_state_of_another_build_or_garbage_is_not_restored(node: Node) -> None:
 
 def test_worst_case_size_is_exact(node: Node) -> None:
     longest = node[node.calls["worst"]]
-    assert len(longest) == worst_case_size(9, QUESTIONS)
+    assert len(longest) == worst_case_size(9, QUESTIONS, TRIES)
+    # a limit under 36 keeps the count to one digit: four limited questions save four characters
+    assert len(node[node.calls["worst_unlimited"]]) == worst_case_size(9, QUESTIONS) == len(longest) + 4
     # 26-choice multiple: all chosen is 2**26 - 1 in base 36
     assert max_answer_length(QUESTIONS[1]) == len(base36(2**26 - 1)) == 6
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PageWatch
-from tests.scorm_harness import Lms, answer, cmi, go_to, install_lms, player_data, sco_frame
+from tests.scorm_harness import Lms, answer, answer_wrong_until_locked, cmi, go_to, install_lms, player_data, sco_frame
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +44,18 @@ def test_every_sco_page_passes_axe(lms: Lms, js_tools: Path, page: tuple[Any, Pa
     for number in range(1, data["pages"] + 1):
         go_to(frame, number)
         problems[f"page {number}"] = axe(frame, js_tools)
-    # again with feedback showing: some answers right, some wrong, one hint for an empty answer
+    # again with feedback showing: some answers right; some wrong on every attempt, so that the question
+    # is locked and shows its correct answer (marks beside the choices or items, the answer in the feedback).
+    # The two modules lock different questions: together, every type.
+    wrong = [i % 2 == (1 if module == "pim-intro" else 0) for i in range(len(data["questions"]))]
     for i, q in enumerate(data["questions"]):
-        answer(frame, q, right=i % 2 == 0)
+        if wrong[i]:
+            answer_wrong_until_locked(frame, q)
+        else:
+            answer(frame, q, right=True)
+    locked = frame.locator("[data-locked][data-answered='incorrect']")
+    assert locked.count() == sum(1 for i, q in enumerate(data["questions"]) if wrong[i] and "attempts" in q) >= 3
+    assert frame.locator("[data-answer-key]:not([hidden])").count() >= 2
     for number in sorted({q["page"] for q in data["questions"]}):
         go_to(frame, number)
         problems[f"page {number} answered"] = axe(frame, js_tools)

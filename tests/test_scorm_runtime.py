@@ -18,6 +18,7 @@ from tests.conftest import PageWatch
 from tests.scorm_harness import (
     Lms,
     answer,
+    answer_wrong_until_locked,
     cmi,
     current_page,
     go_to,
@@ -111,7 +112,7 @@ def test_wrong_answers_fail(lms: Lms, page: tuple[Any, PageWatch], version: str)
     data = player_data(frame)
     visit_every_page(frame, data)
     for q in data["questions"]:
-        answer(frame, q, right=False)
+        answer_wrong_until_locked(frame, q)
     frame.click(f".module-nav [data-goto='{data['resultPage']}']")
     panel = frame.locator("[data-result-panel]")
     assert panel.get_attribute("data-result") == "failed"
@@ -127,16 +128,123 @@ def test_wrong_answers_fail(lms: Lms, page: tuple[Any, PageWatch], version: str)
         assert record["completion_status"] == "completed"
         assert record["score"]["scaled"] == "0"
         assert set(results) == {"incorrect"}
-    # Retrying the quiz after a failure: answering right then passes, each attempt journaled
+    graded = [q for q in data["questions"] if q["graded"]]
+    assert all(q["attempts"] == 2 for q in graded)  # the course's default
+    # Retrying the quiz after a failure is a new try: answers and attempts of graded questions start afresh
     panel.locator("[data-action='retry']").click()
-    for q in data["questions"]:
-        if q["graded"]:
-            answer(frame, q, right=True)
+    for q in graded:
+        el = frame.locator(f"[data-question-id='{q['id']}']")
+        assert el.get_attribute("data-locked") is None and el.get_attribute("data-answered") is None
+        assert el.locator("[data-attempts-note]").is_visible()
+        assert el.locator("[data-answer-key]:visible").count() == 0
+        answer(frame, q, right=True)
     record = cmi(pg)
     assert (record["core"]["lesson_status"] if version == "1.2" else record["success_status"]) == "passed"
-    graded = sum(1 for q in data["questions"] if q["graded"])
-    assert len(interactions(record)) == len(data["questions"]) + graded
+    # each check journaled: two wrong attempts per graded question, then the new try; the knowledge check once
+    assert len(interactions(record)) == 1 + 2 * len(graded) + len(graded)
+    fields = record["suspend_data"].split("|")[4:]
+    assert [fields[data["questions"].index(q)][:2] for q in graded] == ["1="] * len(graded)
     clean(watch)
+
+
+def feedback_text(frame: Any, q: dict[str, Any]) -> str:
+    """What the question's feedback region says now."""
+    return str(frame.inner_text(f"[data-question-id='{q['id']}'] .question-feedback"))
+
+
+def template_text(frame: Any, q: dict[str, Any], kind: str) -> str:
+    """The text of one of the question's feedback templates (what the player may show)."""
+    script = "t => t.content.textContent.replace(/\\s+/g, ' ').trim()"
+    return str(frame.eval_on_selector(f"[data-question-id='{q['id']}'] template[data-feedback='{kind}']", script))
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_the_last_wrong_attempt_locks_the_question_and_shows_the_answer(
+    lms: Lms, browser: Any, page: tuple[Any, PageWatch], version: str
+) -> None:
+    pg, watch = page
+    pg.goto(lms.url(version, "pim-intro"))
+    frame = sco_frame(pg)
+    data = player_data(frame)
+    graded = [q for q in data["questions"] if q["graded"]]
+    single = next(q for q in graded if q["type"] == "single")
+    order = next(q for q in graded if q["type"] == "ordering")
+    el = frame.locator(f"[data-question-id='{single['id']}']")
+    retry = el.locator("[data-action='retry']")
+    explanation = template_text(frame, single, "explanation")
+    right_choice = frame.inner_text(f"label[for='q-{single['id']}-{single['keys'][single['correct'][0]]}']")
+    assert el.locator("[data-attempts-note]").inner_text() == "You have 2 attempts at this question."
+
+    # First wrong answer: the verdict and how many attempts are left; the explanation waits
+    answer(frame, single, right=False)
+    said = feedback_text(frame, single)
+    assert "Not quite." in said and "1 attempt left." in said and explanation not in said
+    assert retry.is_visible() and el.get_attribute("data-locked") is None
+    retry.click()
+    # Second wrong answer: locked, with the correct answer marked and the explanation
+    answer(frame, single, right=False)
+    said = feedback_text(frame, single)
+    assert "No attempts left." in said and f"Correct answer: {right_choice}" in said and explanation in said
+    assert el.get_attribute("data-locked") == "true" and el.get_attribute("data-answered") == "incorrect"
+    assert not retry.is_visible() and not el.locator("[data-attempts-note]").is_visible()
+    assert el.locator("[data-action='check']").get_attribute("aria-disabled") == "true"
+    assert el.locator("input:enabled").count() == 0
+    assert el.locator(".choice.is-answer").count() == 1
+    assert el.locator("[data-answer-key]:visible").count() == 1
+    # the locked state holds: checking again changes nothing and reports nothing
+    journal = len(interactions(cmi(pg)))
+    el.evaluate("e => e.querySelector(\"[data-action='check']\").removeAttribute('aria-disabled')")
+    el.locator("[data-action='check']").click()
+    assert len(interactions(cmi(pg))) == journal
+
+    # Wrong once, then right: the explanation appears only with the right answer
+    order_explanation = template_text(frame, order, "explanation")
+    answer(frame, order, right=False)
+    assert order_explanation not in feedback_text(frame, order)
+    frame.click(f"[data-question-id='{order['id']}'] [data-action='retry']")
+    answer(frame, order, right=True)
+    said = feedback_text(frame, order)
+    assert "Correct." in said and order_explanation in said and "No attempts left." not in said
+    assert frame.get_attribute(f"[data-question-id='{order['id']}']", "data-locked") == "true"
+    assert frame.locator(f"[data-question-id='{order['id']}'] [data-answer-key]:visible").count() == 0
+
+    for q in graded:
+        if q not in (single, order):
+            answer(frame, q, right=True)
+    record = cmi(pg)
+    # the score counts the locked question wrong: 4 of 5 points
+    if version == "1.2":
+        assert record["core"]["score"]["raw"] == "80" and record["core"]["lesson_status"] == "passed"
+    else:
+        assert record["score"]["scaled"] == "0.8" and record["success_status"] == "passed"
+    mine = [i for i in interactions(record) if i["id"].endswith(single["id"])]
+    assert [i["result"] for i in mine] == (["wrong"] * 2 if version == "1.2" else ["incorrect"] * 2)
+    go_to(frame, data["resultPage"])
+    index = data["questions"].index(single)
+    assert frame.get_attribute(f"[data-result-for='{index}']", "data-state") == "wrong"
+    assert record["suspend_data"].split("|")[4 + index].startswith("2=")
+    clean(watch)
+
+    # Relaunched, the learner finds the question still locked, with its answer and explanation
+    pg.evaluate("document.querySelector('iframe').remove()")
+    pg.wait_for_function("window.lmsCalls.includes('LMSFinish') || window.lmsCalls.includes('Terminate')")
+    context = browser.new_context()
+    context.add_init_script(f"window.lmsSaved = {json.dumps(saved_attempt(version, cmi(pg)))};")
+    again = context.new_page()
+    errors: list[str] = []
+    again.on("pageerror", lambda exc: errors.append(str(exc)))
+    again.goto(lms.url(version, "pim-intro"))
+    frame = sco_frame(again)
+    go_to(frame, single["page"])
+    el = frame.locator(f"[data-question-id='{single['id']}']")
+    assert el.get_attribute("data-locked") == "true"
+    assert not el.locator("[data-action='retry']").is_visible()
+    assert el.locator("input:enabled").count() == 0
+    assert el.locator("[data-answer-key]:visible").count() == 1
+    said = feedback_text(frame, single)
+    assert f"Correct answer: {right_choice}" in said and explanation in said
+    assert errors == []
+    context.close()
 
 
 def saved_attempt(version: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -172,12 +280,7 @@ def test_leaving_half_way_then_relaunching_resumes(
     answer(frame, questions[0], right=True)  # the fill-in knowledge check, page 4
     for q in graded[:3]:
         answer(frame, q, right=True)
-    retry = frame.locator(f"[data-question-id='{graded[3]['id']}'] [data-action='retry']")
-    answer(frame, graded[3], right=False)
-    retry.click()  # "try again": a second and a third attempt
-    answer(frame, graded[3], right=False)
-    retry.click()
-    answer(frame, graded[3], right=False)
+    answer(frame, graded[3], right=False)  # the first of its two attempts
     frame.click(".module-nav [data-goto='5']")
     assert current_page(frame) == 5
     # The learner closes the course: the frame goes away, the player suspends the attempt.
@@ -206,6 +309,7 @@ def test_leaving_half_way_then_relaunching_resumes(
     for q in graded[:3]:
         assert frame.get_attribute(f"[data-question-id='{q['id']}']", "data-answered") == "correct"
     assert frame.get_attribute(f"[data-question-id='{graded[3]['id']}']", "data-answered") == "incorrect"
+    assert frame.get_attribute(f"[data-question-id='{graded[3]['id']}']", "data-locked") is None  # one left
     assert frame.get_attribute(f"[data-question-id='{graded[4]['id']}']", "data-answered") is None
     # the restored answers count: finishing the rest gives the full result
     go_to(frame, graded[3]["page"])
@@ -217,8 +321,8 @@ def test_leaving_half_way_then_relaunching_resumes(
         assert record["core"]["lesson_status"] == "passed" and record["core"]["score"]["raw"] == "100"
     else:
         assert record["success_status"] == "passed"
-    # attempts survived the relaunch: 3 wrong before, 1 right now
-    assert record["suspend_data"].split("|")[4 + questions.index(graded[3])].startswith("4=")
+    # attempts survived the relaunch: 1 wrong before, 1 right now
+    assert record["suspend_data"].split("|")[4 + questions.index(graded[3])].startswith("2=")
     assert errors == []
     context.close()
 
@@ -321,6 +425,81 @@ def test_web_version_checks_answers_and_keeps_progress(
     assert pg.get_attribute(f"[data-question-id='{here[0]['id']}']", "data-answered") == "correct"
     assert pg.locator("[data-result-panel]").get_attribute("data-result") == "passed"
     clean(watch)
+
+
+@pytest.mark.parametrize("module", ["pim-intro", "pim-principles"])
+def test_web_version_locks_every_question_type_after_its_last_attempt(
+    sample_build: Path, http_root: tuple[str, Path], page: tuple[Any, PageWatch], module: str
+) -> None:
+    base, root = http_root
+    target = root / "web-attempts"
+    if not target.exists():
+        shutil.copytree(sample_build / "pim-foundations/en/web", target)
+    pg, watch = page
+    files = sorted((target / module).glob("*.html"))
+    seen: list[str] = []
+    for path in files:
+        pg.goto(f"{base}/web-attempts/{module}/{path.name}")
+        pg.wait_for_selector("html.js")
+        here = int(pg.get_attribute("main[data-page]", "data-page") or 0)
+        data = player_data(pg.main_frame)
+        for q in [q for q in data["questions"] if q["page"] == here]:
+            answer_wrong_until_locked(pg.main_frame, q)
+            assert_final_state(pg.main_frame, q)
+            seen.append(q["type"])
+        pg.reload()  # kept in localStorage: still locked, answer still shown
+        pg.wait_for_selector("html.js")
+        for q in [q for q in data["questions"] if q["page"] == here]:
+            assert_final_state(pg.main_frame, q)
+    assert len(seen) >= 5 and "fill-in" in seen
+    clean(watch)
+
+
+def assert_final_state(frame: Any, q: dict[str, Any]) -> None:
+    """After its last wrong attempt: a limited question is locked and shows its correct answer beside the
+    choices or items and in the feedback; a knowledge check without a limit behaves as before limits."""
+    el = frame.locator(f"[data-question-id='{q['id']}']")
+    said = feedback_text(frame, q)
+    keys = el.locator("[data-answer-key]:visible")
+    explanation = el.locator("template[data-feedback='explanation']")
+    if explanation.count():
+        assert template_text(frame, q, "explanation") in said  # shown once final (and always when unlimited)
+    if "attempts" not in q:
+        assert not q["graded"]
+        assert el.locator("[data-attempts-note]").count() == 0 and el.locator("[data-answer-key]").count() == 0
+        assert el.get_attribute("data-locked") is None and el.locator("[data-action='retry']").is_visible()
+        assert "attempt" not in said
+        return
+    assert el.get_attribute("data-locked") == "true" and el.get_attribute("data-answered") == "incorrect"
+    assert not el.locator("[data-action='retry']").is_visible()
+    assert "No attempts left." in said
+    kind = q["type"]
+    if kind in ("single", "true-false"):
+        right = q["keys"][q["correct"][0]] if kind == "single" else str(q["answer"]).lower()
+        assert el.locator(".choice.is-answer [data-answer-key]:visible").count() == 1
+        assert el.locator(f".choice:has([data-choice-id='{right}']) [data-answer-key]:visible").count() == 1
+        label = el.locator(f".choice:has([data-choice-id='{right}']) label").inner_text()
+        assert f"Correct answer: {label}" in said
+    elif kind == "multiple":
+        assert keys.count() == len(q["correct"])
+        assert "Correct answers:" in said
+        for i in q["correct"]:
+            assert el.locator(f".choice:has([data-choice-id='{q['keys'][i]}']) [data-answer-key]").is_visible()
+    elif kind == "fill-in":
+        assert f"Correct answer: {q['answers'][0]}" in said and keys.count() == 0
+    elif kind == "matching":
+        assert "The right match is shown beside each item." in said
+        for i in range(q["n"]):
+            pair = el.locator(f".pair:has([data-left-index='{i}'])")
+            right = pair.locator(f"option[value='{i}']").inner_text()
+            assert pair.locator("[data-answer-key]").inner_text() == f"Right match: {right}"
+        assert keys.count() == q["n"]
+    else:
+        assert "The right position is shown beside each item." in said
+        for i in range(q["n"]):
+            item = el.locator(f".order-item:has([data-item-index='{i}'])")
+            assert item.locator("[data-answer-key]").inner_text() == f"Right position: {i + 1}"
+        assert keys.count() == q["n"]
 
 
 # --------------------------------------------------------------------------- other shapes of course

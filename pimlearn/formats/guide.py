@@ -231,7 +231,8 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
         parts.append((page, part_anchor, title))
         for block in walk_blocks(page.blocks):
             if isinstance(block, Question) and block.id not in keys:
-                keys[block.id] = _key_entry(len(keys) + 1, anchor, block, options, part_anchor, title)
+                attempts = ctx.course.attempts_for(block)
+                keys[block.id] = _key_entry(len(keys) + 1, anchor, block, options, part_anchor, title, attempts)
     sections = tuple(
         SectionView(part_anchor, title, _content(page.blocks, options, tpl), page.is_intro)
         for page, part_anchor, title in parts
@@ -265,11 +266,17 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
 
 
 def _key_entry(
-    number: int, module_anchor: str, q: Question, options: HtmlOptions, section_anchor: str, section_title: Markup
+    number: int,
+    module_anchor: str,
+    q: Question,
+    options: HtmlOptions,
+    section_anchor: str,
+    section_title: Markup,
+    attempts: int | None,
 ) -> KeyEntry:
     # ngettext needs a whole number: 1.5 points read as plural, like 2.
     count = int(q.points) if q.points.is_integer() else 2
-    view = question_view(q, options)
+    view = question_view(q, options, attempts)
     return KeyEntry(number, f"{module_anchor}-q-{q.id}", view, section_anchor, section_title, f"{q.points:g}", count)
 
 

@@ -263,7 +263,8 @@ def sco_documents(
         def image_url(src: str) -> str:
             return f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src)
 
-        return learner_options(ctx.locale, tpl, image_url, id_prefix=f"{module.id}-" if several else "")
+        prefix = f"{module.id}-" if several else ""
+        return learner_options(ctx.locale, tpl, image_url, id_prefix=prefix, attempts=course.attempts_for)
 
     options = {m.id: options_for(m) for m in unit.modules}
     pages: list[dict[str, Any]] = []

@@ -83,7 +83,7 @@ def render(ctx: RenderContext) -> Rendered:
 def _module_pages(
     ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
 ) -> list[Artifact]:
-    options = learner_options(ctx.locale, tpl, image_path)
+    options = learner_options(ctx.locale, tpl, image_path, attempts=ctx.course.attempts_for)
     pages = module_pages(module)
     unit = web_unit(ctx.course, module)
     player = player_context(ctx.course, unit, None, "../assets/player.js")

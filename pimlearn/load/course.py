@@ -87,6 +87,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
             "invalid-value",
         )
     min_translated = r.integer("min_translated", default=0, minimum=0, maximum=100)
+    attempts = r.attempts()
     r.done()
     if not r.ok or title is None:
         return None
@@ -106,6 +107,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         paper=paper or "a4",
         start_time=start_time,
         min_translated=min_translated or 0,
+        attempts=attempts,
         directory=directory.relative_to(root).as_posix(),
     )
     return CourseFile(course, tuple(refs))

@@ -38,6 +38,7 @@ def load_question(
         points=r.number("points", 1.0),
         graded=r.flag("graded", True),
         shuffle=r.flag("shuffle", True),
+        attempts=r.attempts(),
     )
     if qtype is None:
         return None  # type-specific keys cannot be checked without a type

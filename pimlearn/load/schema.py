@@ -21,6 +21,10 @@ SEMVER = re.compile(
     r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z"
 )
 
+MAX_ATTEMPTS = 99
+"""The most ``attempts`` a question may allow: beyond that a limit means nothing to a learner."""
+ATTEMPTS_HINT = "(leave it out for unlimited attempts)"
+
 S = TypeVar("S", bound=str)
 TextFactory = Callable[[str, Loc], Text]
 
@@ -135,8 +139,10 @@ class MapReader:
         minimum: int | None = None,
         maximum: int | None = None,
         unit: str = "",
+        hint: str = "",
     ) -> int | None:
-        """A whole number, optionally within bounds."""
+        """A whole number, optionally within bounds; ``hint`` (e.g. "(leave it out for ...)") follows the
+        expectation in messages."""
         item = self.get(key, required)
         if item is None:
             return default
@@ -144,7 +150,9 @@ class MapReader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self._type_error(key, item, "a whole number" + (f" of {unit}" if unit else ""))
+            self._type_error(
+                key, item, "a whole number" + (f" of {unit}" if unit else "") + (f" {hint}" if hint else "")
+            )
             return default
         low_ok = minimum is None or value >= minimum
         high_ok = maximum is None or value <= maximum
@@ -155,9 +163,13 @@ class MapReader:
                 bound = f"at least {minimum}"
             else:
                 bound = f"at most {maximum}"
-            self.fail(item.loc, f"'{key}' must be {bound}, got {value}", "out-of-range")
+            self.fail(item.loc, f"'{key}' must be {bound}{f' {hint}' if hint else ''}, got {value}", "out-of-range")
             return default
         return value
+
+    def attempts(self) -> int | None:
+        """``attempts``: how many checks a question allows, 1 to ``MAX_ATTEMPTS``; ``None`` when absent."""
+        return self.integer("attempts", minimum=1, maximum=MAX_ATTEMPTS, hint=ATTEMPTS_HINT)
 
     def number(self, key: str, default: float, minimum: float = 0.0) -> float:
         """A number (whole or decimal) not below ``minimum``."""

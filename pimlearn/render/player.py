@@ -35,11 +35,12 @@ class UnitPage:
 
 @dataclass(frozen=True)
 class UnitQuestion:
-    """A question of a unit, with the page it is on."""
+    """A question of a unit, with the page it is on and the checks it allows (``None``: unlimited)."""
 
     question: Question
     module: Module
     page: int
+    attempts: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,17 @@ class Unit:
     """The number of the result page (SCORM: the last page), ``None`` when there is none (web)."""
     pass_mark: int | None
     """Percent needed to pass; ``None`` when nothing is scored (no graded question with points)."""
+    limits: tuple[int | None, ...] = ()
+    """Each question's limit of attempts in this course, in document order (``None``: unlimited)."""
 
     @property
     def questions(self) -> tuple[UnitQuestion, ...]:
         """Every question of the unit, in document order."""
-        return tuple(UnitQuestion(q, p.module, p.number) for p in self.pages for q in p.page.questions)
+        found = [(q, p) for p in self.pages for q in p.page.questions]
+        return tuple(
+            UnitQuestion(q, p.module, p.number, self.limits[i] if i < len(self.limits) else None)
+            for i, (q, p) in enumerate(found)
+        )
 
     @property
     def page_count(self) -> int:
@@ -72,7 +79,8 @@ class Unit:
 
     def worst_case_state(self) -> int:
         """The most characters the player's saved state for this unit can take."""
-        return worst_case_size(self.page_count, [q.question for q in self.questions])
+        questions = self.questions
+        return worst_case_size(self.page_count, [q.question for q in questions], [q.attempts for q in questions])
 
 
 def is_scored(questions: tuple[Question, ...]) -> bool:
@@ -94,19 +102,23 @@ def sco_unit(course: Course, modules: tuple[Module, ...], key: str) -> Unit:
     pass_mark = None
     if is_scored(questions):
         pass_mark = course.pass_mark(modules[0]) if len(modules) == 1 else course.mastery_score
-    return Unit(key, modules, tuple(pages), len(pages) + 1, pass_mark)
+    limits = tuple(course.attempts_for(q) for p in pages for q in p.page.questions)
+    return Unit(key, modules, tuple(pages), len(pages) + 1, pass_mark, limits)
 
 
 def web_unit(course: Course, module: Module) -> Unit:
     """A module of the web version: its pages, one HTML file each, with no result page of their own."""
     pages = tuple(UnitPage(p.number, module, p) for p in module_pages(module))
     pass_mark = course.pass_mark(module) if is_scored(module.questions) else None
-    return Unit(f"{course.id}/{course.locale}/{module.id}", (module,), pages, None, pass_mark)
+    limits = tuple(course.attempts_for(q) for p in pages for q in p.page.questions)
+    return Unit(f"{course.id}/{course.locale}/{module.id}", (module,), pages, None, pass_mark, limits)
 
 
 def unit_data(course: Course, unit: Unit, scorm: str | None) -> dict[str, Any]:
     """The JSON the player reads: ``scorm`` is "1.2", "2004" or ``None`` (no LMS: localStorage only)."""
-    questions = [question_data(uq.question, uq.page, unit.modules.index(uq.module)) for uq in unit.questions]
+    questions = [
+        question_data(uq.question, uq.page, unit.modules.index(uq.module), uq.attempts) for uq in unit.questions
+    ]
     return {
         "v": 1,
         "key": unit.key,
@@ -121,8 +133,9 @@ def unit_data(course: Course, unit: Unit, scorm: str | None) -> dict[str, Any]:
     }
 
 
-def question_data(q: Question, page: int, module_index: int) -> dict[str, Any]:
-    """One question as the player reads it: where it is, how it is scored, how it is reported."""
+def question_data(q: Question, page: int, module_index: int, attempts: int | None = None) -> dict[str, Any]:
+    """One question as the player reads it: where it is, how it is scored, how it is reported, and
+    the checks it allows (``attempts``, left out when unlimited)."""
     entry: dict[str, Any] = {
         "id": q.id,
         "type": q.type,
@@ -135,6 +148,8 @@ def question_data(q: Question, page: int, module_index: int) -> dict[str, Any]:
     }
     if q.lang:
         entry["lang"] = html_lang(q.lang)
+    if attempts is not None:
+        entry["attempts"] = attempts
     if q.type in ("single", "multiple"):
         entry["keys"] = [c.id for c in q.choices]
         entry["correct"] = [i for i, c in enumerate(q.choices) if c.correct]
@@ -158,6 +173,7 @@ def script_json(data: object, element_id: str) -> Markup:
 def player_context(course: Course, unit: Unit, scorm: str | None, js: str) -> dict[str, Any]:
     """What ``player/scripts.html.j2`` needs: the data script, the script URL, counts for plural forms."""
     questions = unit.questions
+    most = max((q.attempts or 0 for q in questions), default=0)
     return {
         "data": script_json(unit_data(course, unit, scorm), "pimlearn-data"),
         "js": js,
@@ -168,4 +184,5 @@ def player_context(course: Course, unit: Unit, scorm: str | None, js: str) -> di
             for index, q in enumerate(questions)
             if q.question.type in ("matching", "ordering")
         ],
+        "attempts_left": list(range(1, most)),
     }

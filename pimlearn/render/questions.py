@@ -44,6 +44,8 @@ class QuestionView:
     explanation: Markup
     correct_feedback: Markup
     incorrect_feedback: Markup
+    attempts: int | None = None
+    """The checks the question allows in its course (``None``: unlimited)."""
 
     @property
     def id(self) -> str:
@@ -65,8 +67,8 @@ def display_order(question_id: str, salt: str, count: int) -> list[int]:
     return order
 
 
-def question_view(q: Question, options: HtmlOptions) -> QuestionView:
-    """Prepare ``q`` for a template.
+def question_view(q: Question, options: HtmlOptions, attempts: int | None = None) -> QuestionView:
+    """Prepare ``q`` for a template; ``attempts``: the checks it allows in its course (``None``: unlimited).
 
     A question that fell back to the source language carries ``lang`` on its
     element, so its strings need no spans of their own; the True/False labels,
@@ -107,15 +109,23 @@ def question_view(q: Question, options: HtmlOptions) -> QuestionView:
         explanation=html(q.explanation),
         correct_feedback=html(q.correct_feedback),
         incorrect_feedback=html(q.incorrect_feedback),
+        attempts=attempts,
     )
 
 
-def learner_options(locale: str, tpl: Templates, image_url: Callable[[str], str], id_prefix: str = "") -> HtmlOptions:
+def learner_options(
+    locale: str,
+    tpl: Templates,
+    image_url: Callable[[str], str],
+    id_prefix: str = "",
+    attempts: Callable[[Question], int | None] | None = None,
+) -> HtmlOptions:
     """How learner outputs (web pages, SCOs) render content: e-learning target, notes dropped,
-    questions interactive through ``common/question.html.j2`` (element ids prefixed with ``id_prefix``)."""
+    questions interactive through ``common/question.html.j2`` (element ids prefixed with ``id_prefix``;
+    ``attempts`` gives a question's limit of attempts, normally ``Course.attempts_for``)."""
 
     def question(q: Question) -> Markup:
-        view = question_view(q, options)
+        view = question_view(q, options, attempts(q) if attempts else None)
         return Markup(tpl.render("common/question.html.j2", q=view, interactive=True, id_prefix=id_prefix))
 
     options = HtmlOptions(

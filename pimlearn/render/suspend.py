@@ -14,7 +14,8 @@ Format (version 1), ASCII only::
 - ``page``: the current page, base 36. ``visited``: the visited pages as a bit set,
   4 pages per hexadecimal digit (page 1 is the low bit of the first digit).
 - each question, in document order: empty when never answered, else
-  ``<attempts in base 36, at most 2 digits>=<answer>``, where the answer is
+  ``<attempts in base 36>=<answer>``: the count stops at the question's limit of attempts
+  (``Course.attempts_for``), or at ``MAX_ATTEMPTS`` (2 digits) when it has none; the answer is
   single: the choice's index (base 36); multiple: a bit mask of the chosen indexes (base 36);
   true-false: ``t`` or ``f``; fill-in: the text, escaped (see :func:`escape`);
   matching: for each left item, the chosen right index + 1; ordering: for each item,
@@ -106,6 +107,17 @@ def max_answer_length(question: Question) -> int:
     return n * slot_width(n)
 
 
+def attempts_width(limit: int | None) -> int:
+    """Digits of a question's attempt count: the count never goes past its ``limit`` (or ``MAX_ATTEMPTS``)."""
+    return len(base36(min(limit or MAX_ATTEMPTS, MAX_ATTEMPTS)))
+
+
+def stored_attempts(attempts: int, limit: int | None) -> int:
+    """The attempt count as saved: capped at the question's limit (a count restored from a build that allowed
+    more stays final) and at ``MAX_ATTEMPTS``."""
+    return min(attempts, limit or MAX_ATTEMPTS, MAX_ATTEMPTS)
+
+
 def fingerprint(pages: int, questions: Sequence[Question], extra: str = "") -> str:
     """4 base-36 characters that change when the SCO's pages or questions change shape."""
     shape = "/".join(f"{q.id}:{q.type}:{option_count(q)}" for q in questions)
@@ -113,10 +125,17 @@ def fingerprint(pages: int, questions: Sequence[Question], extra: str = "") -> s
     return base36(int.from_bytes(digest[:4], "big") % 36**4).rjust(4, "0")
 
 
-def worst_case_size(pages: int, questions: Sequence[Question]) -> int:
-    """The most characters the state of a SCO with ``pages`` pages and these questions can take."""
+def worst_case_size(pages: int, questions: Sequence[Question], limits: Sequence[int | None] = ()) -> int:
+    """The most characters the state of a SCO with ``pages`` pages and these questions can take;
+    ``limits``: each question's limit of attempts (``None`` or missing: unlimited)."""
     header = len(FORMAT_VERSION) + 1 + 4 + 1 + len(base36(pages)) + 1 + math.ceil(pages / 4)
-    return header + sum(1 + 2 + 1 + max_answer_length(q) for q in questions)
+    return header + sum(
+        1 + attempts_width(_limit(limits, i)) + 1 + max_answer_length(q) for i, q in enumerate(questions)
+    )
+
+
+def _limit(limits: Sequence[int | None], index: int) -> int | None:
+    return limits[index] if index < len(limits) else None
 
 
 Answer = int | bool | str | tuple[int, ...]
@@ -159,9 +178,11 @@ def encode_state(
     visited: set[int],
     questions: Sequence[Question],
     attempts: Mapping[int, Attempt],
+    limits: Sequence[int | None] = (),
 ) -> str:
     """The state string the player writes for a SCO of ``pages`` pages (the reference the tests hold
-    the JavaScript to); ``attempts`` maps a question's index to its last checked answer."""
+    the JavaScript to); ``attempts`` maps a question's index to its last checked answer, ``limits``
+    gives each question's limit of attempts (``None`` or missing: unlimited)."""
     bits = ""
     for start in range(1, pages + 1, 4):
         bits += f"{sum(1 << i for i in range(4) if start + i in visited):x}"
@@ -171,6 +192,6 @@ def encode_state(
         if attempt is None:
             fields.append("")
         else:
-            count = min(attempt.attempts, MAX_ATTEMPTS)
+            count = stored_attempts(attempt.attempts, _limit(limits, index))
             fields.append(f"{base36(count)}={encode_answer(question, attempt.answer)}")
     return "|".join(fields)

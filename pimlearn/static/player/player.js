@@ -86,6 +86,12 @@
     }
   }
 
+  /* The count as saved: never past the question's limit (a count restored from a build that allowed more
+     stays final, and the worst-case size stays exact) nor past MAX_ATTEMPTS. */
+  function storedAttempts(q, n) {
+    return Math.min(n, q.attempts || MAX_ATTEMPTS, MAX_ATTEMPTS);
+  }
+
   function freshState() { return { page: 1, visited: {}, answers: {} }; }
 
   function encodeState(data, st) {
@@ -98,7 +104,7 @@
     var fields = [FORMAT, data.fp, b36(st.page), bits];
     data.questions.forEach(function (q, index) {
       var at = st.answers[index];
-      fields.push(at ? b36(Math.min(at.n, MAX_ATTEMPTS)) + "=" + encodeAnswer(q, at.a) : "");
+      fields.push(at ? b36(storedAttempts(q, at.n)) + "=" + encodeAnswer(q, at.a) : "");
     });
     return fields.join("|");
   }
@@ -168,6 +174,30 @@
       case "matching": return a.length === q.n && a.every(function (v, i) { return v === i; });
       default: return a.length === q.n && a.every(function (v, i) { return v === i + 1; });
     }
+  }
+
+  /* Checks a question still allows (`at`: its saved answer, if any); null when it has no limit. */
+  function attemptsLeft(q, at) {
+    if (!q.attempts) return null;
+    return Math.max(0, q.attempts - (at ? at.n : 0));
+  }
+
+  /* A checked question is final when answered right or when its last attempt is used: it locks,
+     and only a new try of the whole quiz (retryAll) opens it again. */
+  function isFinal(q, at) {
+    return !!at && (isCorrect(q, at.a) || attemptsLeft(q, at) === 0);
+  }
+
+  /* A new try of the whole quiz: clear every graded answer with its count of attempts (knowledge
+     checks keep theirs). Returns the indexes of the questions cleared, in order. */
+  function newTry(data, st) {
+    var cleared = [];
+    data.questions.forEach(function (q, index) {
+      if (!q.graded || !st.answers[index]) return;
+      delete st.answers[index];
+      cleared.push(index);
+    });
+    return cleared;
   }
 
   /* How many slots of a matching or ordering answer are right (for "2 of 4 are right"). */
@@ -296,6 +326,7 @@
     encodeAnswer: encodeAnswer, decodeAnswer: decodeAnswer,
     encodeState: encodeState, decodeState: decodeState, freshState: freshState,
     isAnswered: isAnswered, isCorrect: isCorrect, rightSlots: rightSlots, summarize: summarize,
+    attemptsLeft: attemptsLeft, isFinal: isFinal, newTry: newTry,
     timespan12: timespan12, duration2004: duration2004, time12: time12, timestamp2004: timestamp2004,
     responses: responses
   };
@@ -764,6 +795,7 @@
       return;
     }
     var previous = this.st.answers[index];
+    if (isFinal(q, previous)) return; // locked: no attempt left, or already right
     this.st.answers[index] = { n: (previous ? previous.n : 0) + 1, a: a };
     var correct = isCorrect(q, a);
     this.tracker.interaction(q, a, correct, Date.now() - (this.shownAt[index] || Date.now()));
@@ -772,14 +804,20 @@
   };
 
   /* Lock the question on its checked answer and give the feedback: the verdict, the chosen
-     choices' own feedback, the correct/incorrect feedback, then the explanation. */
+     choices' own feedback, the correct/incorrect feedback, then the explanation. A question with a
+     limit of attempts says how many are left and keeps the explanation until it is final; when the
+     last attempt was wrong it shows the correct answer. */
   Player.prototype.showChecked = function (q, index, el, announce) {
-    var a = this.st.answers[index].a, correct = isCorrect(q, a), strings = this.strings;
+    var at = this.st.answers[index], a = at.a, correct = isCorrect(q, a), strings = this.strings;
+    var final = isFinal(q, at), left = attemptsLeft(q, at), limited = left !== null;
     $$(el, "input, select").forEach(function (control) { control.disabled = true; });
     var check = $(el, "[data-action='check']");
     check.setAttribute("aria-disabled", "true");
-    show($(el, "[data-action='retry']"), !correct);
+    show($(el, "[data-action='retry']"), !final);
     el.setAttribute("data-answered", correct ? "correct" : "incorrect");
+    if (final) el.setAttribute("data-locked", "true");
+    show($(el, "[data-attempts-note]"), !final);
+    var reveal = final && !correct && limited;
 
     var parts = ["<p class=\"feedback-verdict\">" + escapeHtml(correct ? strings.correct : strings.incorrect) + "</p>"];
     if (q.type === "single" || q.type === "multiple" || q.type === "true-false") {
@@ -788,8 +826,9 @@
       var rightIds = q.type === "true-false" ? [String(q.answer)] : q.correct.map(function (i) { return q.keys[i]; });
       $$(el, ".choice").forEach(function (choice) {
         var id = $(choice, "input").getAttribute("data-choice-id");
-        choice.classList.remove("is-correct", "is-incorrect");
+        choice.classList.remove("is-correct", "is-incorrect", "is-answer");
         if (ids.indexOf(id) >= 0) choice.classList.add(rightIds.indexOf(id) >= 0 ? "is-correct" : "is-incorrect");
+        else if (reveal && rightIds.indexOf(id) >= 0) choice.classList.add("is-answer");
       });
       var notes = ids.map(function (id) {
         var t = $(el, "template[data-feedback-for='" + id + "']");
@@ -806,11 +845,20 @@
       var partial = (strings.partial || {})[index];
       if (partial) parts.push("<p>" + escapeHtml(partial[rightSlots(q, a)]) + "</p>");
     }
-    ["correct", "incorrect", "explanation"].forEach(function (kind) {
-      if ((kind === "correct" && !correct) || (kind === "incorrect" && correct)) return;
+    var template = function (kind) {
       var t = $(el, "template[data-feedback='" + kind + "']");
       if (t) parts.push("<div class=\"feedback-" + kind + "\">" + t.innerHTML + "</div>");
-    });
+    };
+    template(correct ? "correct" : "incorrect");
+    if (limited && !final) {
+      parts.push("<p class=\"feedback-attempts\">" + escapeHtml((strings.attemptsLeft || {})[left] || "") + "</p>");
+    } else if (reveal) {
+      parts.push("<p class=\"feedback-attempts\">" + escapeHtml(strings.noAttemptsLeft) + "</p>");
+      template("answer");
+    }
+    // With a limit of attempts the explanation often gives the answer away: it waits for the final check.
+    if (!limited || final) template("explanation");
+    $$(el, "[data-answer-key]").forEach(function (key) { show(key, reveal); });
     this.feedback(el, correct ? "is-correct" : "is-incorrect", parts.join(""), announce);
   };
 
@@ -829,10 +877,13 @@
   Player.prototype.retry = function (index) {
     var el = this.questionEl(index);
     $$(el, "input, select").forEach(function (control) { control.disabled = false; });
-    $$(el, ".choice").forEach(function (choice) { choice.classList.remove("is-correct", "is-incorrect"); });
+    $$(el, ".choice").forEach(function (choice) { choice.classList.remove("is-correct", "is-incorrect", "is-answer"); });
     $(el, "[data-action='check']").removeAttribute("aria-disabled");
     show($(el, "[data-action='retry']"), false);
+    $$(el, "[data-answer-key]").forEach(function (key) { show(key, false); });
+    show($(el, "[data-attempts-note]"), true);
     el.removeAttribute("data-answered");
+    el.removeAttribute("data-locked");
     var region = $(el, ".question-feedback");
     region.className = "question-feedback";
     region.innerHTML = "";
@@ -841,14 +892,12 @@
     if (first) first.focus();
   };
 
-  /* After a failed result: clear every graded answer (attempt counts stay) and start again. */
+  /* After a failed result: a new try of the whole quiz. Every graded answer is cleared with its count of
+     attempts, so questions with a limit open again; the LMS keeps every interaction already reported. */
   Player.prototype.retryAll = function () {
     var self = this, first = null;
-    this.data.questions.forEach(function (q, index) {
-      if (!q.graded || !self.st.answers[index]) return;
-      self.st.answers[index] = null;
-      delete self.st.answers[index];
-      var el = self.questionEl(index);
+    newTry(this.data, this.st).forEach(function (index) {
+      var q = self.data.questions[index], el = self.questionEl(index);
       if (el) {
         self.retry(index);
         self.putAnswer(q, el, q.type === "multiple" ? [] : q.type === "fill-in" ? "" : q.type === "matching" ? fillArray(q.n, -1) : q.type === "ordering" ? fillArray(q.n, 0) : -1);
