@@ -7,7 +7,6 @@ course, locale and format has been rendered without error.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -23,7 +22,7 @@ from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
 from .model import Project
-from .package.writer import WriteReport, check_paths, write_artifacts
+from .package.writer import WriteReport, write_artifacts
 from .validate import validate
 
 
@@ -92,8 +91,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         contexts = plan(project, options, translations)
     reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
-    names = options.formats or tuple(formats())
-    tasks = [(dataclasses.replace(ctx, formats=tuple(names)), name) for ctx in contexts for name in names]
+    tasks = [(ctx, name) for ctx in contexts for name in ctx.formats]
     rendered = render_all(tasks, options.jobs, timings)
     for result in rendered:
         reporter.extend(result.diagnostics)
@@ -101,7 +99,6 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
-    check_paths(artifacts)
     with timings.stage("write"):
         report = write_artifacts(artifacts, out_dir, [d for r in rendered for d in r.owned])
     outputs = tuple(
@@ -118,6 +115,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
     translations = translations or Translations(Path(project.root))
     contexts = []
     epoch = source_date_epoch()
+    names = options.formats or tuple(formats())
     for course in project.courses:
         locales = options.locales or course.locales
         for locale in locales:
@@ -128,6 +126,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                     built_locales=tuple(dict.fromkeys((*course.locales, *locales))),
                     per_module=options.per_module,
                     source_date_epoch=epoch,
+                    formats=names,
                 )
             )
     return contexts
