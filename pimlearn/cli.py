@@ -13,6 +13,7 @@ from . import __version__
 from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, did_you_mean, format_diagnostics, summary
 from .formats import formats
 from .load import ProjectNotFound, find_project_root
+from .model import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,10 +117,10 @@ def build(
         result = run_build(root, options)
     except ContentError as exc:
         out = out_dir or root / "dist"
-        fail(exc, f"build failed; nothing was written to {_shown(out, root)}")
+        fail(exc, f"build failed; nothing was written to {_shown(out)}")
         return
     print_diagnostics(list(result.warnings))
-    shown = _shown(result.out_dir, root)
+    shown = _shown(result.out_dir)
     for course, locale, fmt, count in result.outputs:
         click.echo(f"  {course:<20} {locale:<6} {fmt:<10} {count:>4} file{'s' if count != 1 else ''}")
     report = result.report
@@ -142,7 +143,8 @@ def _check_course_names(root: Path, courses: tuple[str, ...]) -> None:
             raise click.BadParameter(f"no course '{name}'{hint}", param_hint="COURSES")
 
 
-def _shown(path: Path, root: Path) -> str:
+def _shown(path: Path) -> str:
+    """A folder as the user would type it: relative to the current folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve())) + "/"
     except ValueError:
@@ -233,7 +235,7 @@ def i18n() -> None:
     """Translations: extract strings, update catalogs, report completeness."""
 
 
-def _load_for_i18n(root: Path) -> Any:
+def _load_for_i18n(root: Path) -> Project:
     """The whole project, or exit 1 when its content has errors (extracting from broken sources loses strings)."""
     from .diagnostics import Reporter
     from .load import load_project
