@@ -38,6 +38,15 @@ class RenderContext:
         """The locale being built."""
         return self.course.locale
 
+    def language_links(self) -> list[dict[str, object]]:
+        """The built locales for a language switcher: code, own name, ``lang`` value, whether current."""
+        from ..i18n.locales import display_name, html_lang
+
+        return [
+            {"code": loc, "name": display_name(loc), "lang": html_lang(loc), "current": loc == self.locale}
+            for loc in (self.built_locales or (self.locale,))
+        ]
+
     @property
     def base(self) -> str:
         """``<course-id>/<locale>``: where this course's outputs for this locale go."""

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
-from ..i18n.locales import direction, display_name, html_lang
+from ..i18n.locales import direction, html_lang
 from ..model import Figure, Module, Question, Text, plain_text
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, static_file
@@ -226,8 +226,5 @@ def render_index(ctx: RenderContext, tpl: Templates, listing: list[tuple[Module,
         **_common(ctx),
         css=Markup(static_file("slides", "index.css").decode("utf-8")),
         decks=decks_,
-        locales=[
-            {"code": loc, "name": display_name(loc), "lang": html_lang(loc), "current": loc == ctx.locale}
-            for loc in (ctx.built_locales or (ctx.locale,))
-        ],
+        locales=ctx.language_links(),
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..i18n.locales import direction, display_name, html_lang
+from ..i18n.locales import direction, html_lang
 from ..model import Module
 from ..package.artifact import Artifact
 from ..render.assets import image_path, module_images, read_image, static_file
@@ -38,10 +38,7 @@ def render(ctx: RenderContext) -> Rendered:
         "course": course,
         "lang": html_lang(ctx.locale),
         "dir": direction(ctx.locale),
-        "locales": [
-            {"code": loc, "name": display_name(loc), "lang": html_lang(loc), "current": loc == ctx.locale}
-            for loc in (ctx.built_locales or (ctx.locale,))
-        ],
+        "locales": ctx.language_links(),
     }
     artifacts = [
         Artifact(f"{base}/assets/style.css", static_file("learner", "style.css")),
