@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
-from .formats import RenderContext, Rendered, formats
+from .formats import RenderContext, Rendered, default_formats, formats
 from .formats.scorm import check_course as check_scorm
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
@@ -115,7 +115,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
     translations = translations or Translations(Path(project.root))
     contexts = []
     epoch = source_date_epoch()
-    names = options.formats or tuple(formats())
+    names = options.formats or default_formats()
     for course in project.courses:
         locales = options.locales or course.locales
         for locale in locales:

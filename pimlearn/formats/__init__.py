@@ -71,6 +71,8 @@ class Format:
     name: str
     summary: str
     module: str = field(repr=False)
+    default: bool = True
+    """Built when no ``-f`` is given (a lossy export is built only when asked for)."""
 
     def renderer(self) -> Callable[[RenderContext], Rendered]:
         """The format's ``render`` function (imports its module on first use)."""
@@ -81,11 +83,11 @@ class Format:
 _FORMATS: dict[str, Format] = {}
 
 
-def register(name: str, summary: str, module: str) -> None:
+def register(name: str, summary: str, module: str, default: bool = True) -> None:
     """Add a format; names are unique."""
     if name in _FORMATS:
         raise ValueError(f"format {name!r} is already registered")
-    _FORMATS[name] = Format(name, summary, module)
+    _FORMATS[name] = Format(name, summary, module, default)
 
 
 register("scorm12", "SCORM 1.2 packages for any LMS", "pimlearn.formats.scorm12")
@@ -94,8 +96,18 @@ register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.
 register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
 register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
 register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
+register("moodle-xml", "every question as a Moodle XML question bank", "pimlearn.formats.moodle_xml")
+register("qti", "every question as an IMS QTI 2.1 package (Canvas, Blackboard...)", "pimlearn.formats.qti")
+register(
+    "gift", "the questions GIFT can express, as GIFT text (only with -f gift)", "pimlearn.formats.gift", default=False
+)
 
 
 def formats() -> dict[str, Format]:
     """Every registered format by name, in build order."""
     return dict(_FORMATS)
+
+
+def default_formats() -> tuple[str, ...]:
+    """The formats a build makes when none is named, in build order."""
+    return tuple(name for name, f in _FORMATS.items() if f.default)
