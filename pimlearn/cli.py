@@ -86,6 +86,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--per-module", is_flag=True, help="SCORM: also write one package per module.")
 @click.option("-v", "--verbose", is_flag=True, help="Print per-stage times and every file written.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no progress, no summary).")
 @project_option
 def build(
     courses: tuple[str, ...],
@@ -96,9 +97,11 @@ def build(
     strict: bool,
     per_module: bool,
     verbose: bool,
+    quiet: bool,
     project_dir: Path,
 ) -> None:
     """Build COURSES (default: every course) in every locale and format."""
+    from .console import BuildProgress, summary
     from .pipeline import BuildOptions
     from .pipeline import build as run_build
 
@@ -113,16 +116,22 @@ def build(
         strict=strict,
         per_module=per_module,
     )
+    progress = BuildProgress()
+    progress.enabled = progress.enabled and not quiet
     try:
-        result = run_build(root, options)
+        result = run_build(root, options, progress)
     except ContentError as exc:
+        progress.close()
         out = out_dir or root / "dist"
         fail(exc, f"build failed; nothing was written to {_shown(out)}")
         return
+    progress.close()
     print_diagnostics(list(result.warnings))
+    if quiet:
+        return
     shown = _shown(result.out_dir)
-    for course, locale, fmt, count in result.outputs:
-        click.echo(f"  {course:<20} {locale:<6} {fmt:<10} {count:>4} file{'s' if count != 1 else ''}")
+    for line in summary(result.outputs):
+        click.echo(line)
     report = result.report
     click.echo(
         f"pimlearn: wrote {len(report.written)} file{'s' if len(report.written) != 1 else ''} to {shown}"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,8 @@ from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
 from .model import Project
-from .package.writer import WriteReport, write_artifacts
+from .package.artifact import Artifact
+from .package.writer import WriteReport, planned_files, write_artifacts
 from .validate import validate
 
 
@@ -60,12 +61,30 @@ class Timings:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One rendered target of a build: a course in a locale in a format."""
+
+    course: str
+    locale: str
+    format: str
+    files: int
+    size: int
+    """Bytes of every file it rendered."""
+    seconds: float = field(compare=False)
+    """Time spent rendering it."""
+
+
+Progress = Callable[[int, int, Output], None]
+"""Called as each target is rendered: (targets done, targets in all, the target)."""
+
+
+@dataclass(frozen=True)
 class BuildResult:
     """What a successful build did."""
 
     out_dir: Path
-    outputs: tuple[tuple[str, str, str, int], ...]
-    """(course, locale, format, number of files) for every rendered output."""
+    outputs: tuple[Output, ...]
+    """Every rendered target, in build order."""
     report: WriteReport
     warnings: tuple[Diagnostic, ...]
     timings: dict[str, float]
@@ -77,8 +96,11 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build the project's courses; raises ``ContentError`` with every problem found."""
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
+    """Build the project's courses; raises ``ContentError`` with every problem found.
+
+    ``progress`` is told of each target as soon as it is rendered (the CLI's progress bar).
+    """
     timings = Timings()
     reporter = Reporter()
     with timings.stage("load"):
@@ -92,19 +114,20 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
     tasks = [(ctx, name) for ctx in contexts for name in ctx.formats]
-    rendered = render_all(tasks, options.jobs, timings)
+    rendered, seconds = render_all(tasks, options.jobs, timings, progress)
     for result in rendered:
         reporter.extend(result.diagnostics)
     reporter.raise_if_failed(options.strict)
     out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
+    owned = [d for r in rendered for d in r.owned]
+    if not options.courses:  # the catalogue lists every course: a build of some courses leaves it as it is
+        with timings.stage("catalogue"):
+            artifacts.extend(catalogue(project, translations, out_dir, artifacts, owned))
     with timings.stage("write"):
-        report = write_artifacts(artifacts, out_dir, [d for r in rendered for d in r.owned])
-    outputs = tuple(
-        (ctx.course.id, ctx.locale, name, len(result.artifacts))
-        for (ctx, name), result in zip(tasks, rendered, strict=True)
-    )
+        report = write_artifacts(artifacts, out_dir, owned)
+    outputs = tuple(_output(task, result, t) for task, result, t in zip(tasks, rendered, seconds, strict=True))
     # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
     warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))
     return BuildResult(out_dir, outputs, report, warnings, timings.stages)
@@ -139,17 +162,59 @@ def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
     return result, time.perf_counter() - start
 
 
-def render_all(tasks: Sequence[tuple[RenderContext, str]], jobs: int, timings: Timings) -> list[Rendered]:
-    """Render every (context, format) task, in parallel processes when ``jobs`` != 1."""
+def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float) -> Output:
+    ctx, name = task
+    size = sum(len(a.data) for a in result.artifacts)
+    return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds)
+
+
+def render_all(
+    tasks: Sequence[tuple[RenderContext, str]], jobs: int, timings: Timings, progress: Progress | None = None
+) -> tuple[list[Rendered], list[float]]:
+    """Render every (context, format) task, in parallel processes when ``jobs`` != 1; results in task order."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    results: list[tuple[Rendered, float] | None] = [None] * len(tasks)
+
+    def done(index: int, result: tuple[Rendered, float]) -> None:
+        results[index] = result
+        if progress:
+            count = sum(r is not None for r in results)
+            progress(count, len(tasks), _output(tasks[index], *result))
+
     if workers <= 1 or len(tasks) <= 1:
-        results = [_render_one(task) for task in tasks]
+        for index, task in enumerate(tasks):
+            done(index, _render_one(task))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            results = list(pool.map(_render_one, tasks))
-    for (_, name), (_, seconds) in zip(tasks, results, strict=True):
+            futures = {pool.submit(_render_one, task): index for index, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+    finished = [r for r in results if r is not None]
+    for (_, name), (_, seconds) in zip(tasks, finished, strict=True):
         timings.stages[f"render:{name}"] = timings.stages.get(f"render:{name}", 0.0) + seconds
-    return [result for result, _ in results]
+    return [result for result, _ in finished], [seconds for _, seconds in finished]
+
+
+def catalogue(
+    project: Project, translations: Translations, out_dir: Path, artifacts: Sequence[Artifact], owned: Sequence[str]
+) -> list[Artifact]:
+    """``index.html``: the training catalogue of every course and every output as they will be after this build."""
+    from .i18n.stats import project_stats
+    from .render.catalogue import catalogue_pages
+
+    root = Path(project.root)
+    files = planned_files(out_dir, artifacts, owned, [c.id for c in project.courses])
+    completeness: dict[tuple[str, str], float] = {}
+    for course in project.courses:
+        words: dict[str, list[int]] = {}
+        for row in project_stats(root, [course]):
+            if row.domain != "ui":
+                counts = words.setdefault(row.locale, [0, 0])
+                counts[0] += row.all.words_translated
+                counts[1] += row.all.words
+        for locale, (done, total) in words.items():
+            completeness[(course.id, locale)] = 100.0 * done / total if total else 100.0
+    return catalogue_pages(root, project.courses, translations.course, files, completeness)
 
 
 def check(root: Path) -> list[Diagnostic]:

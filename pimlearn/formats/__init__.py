@@ -47,6 +47,23 @@ class RenderContext:
             for loc in (self.built_locales or (self.locale,))
         ]
 
+    def related_links(self, here: str) -> list[dict[str, str]]:
+        """Links from the output folder ``here`` (``web``, ``slides``) to this locale's other outputs and the catalogue.
+
+        The catalogue (``dist/index.html``, ``index-<locale>.html`` in other languages) is written by every
+        build of all courses; the web version and the slide decks only when this build makes them.
+        """
+        from ..i18n import N_
+
+        links = []
+        if here != "web" and (not self.formats or "web" in self.formats):
+            links.append({"href": "../web/index.html", "label": N_("Web version")})
+        if here != "slides" and (not self.formats or "slides" in self.formats):
+            links.append({"href": "../slides/index.html", "label": N_("Slides for facilitators")})
+        page = "index.html" if self.locale == self.course.language else f"index-{self.locale}.html"
+        links.append({"href": f"../../../{page}", "label": N_("Training catalogue")})
+        return links
+
     @property
     def base(self) -> str:
         """``<course-id>/<locale>``: where this course's outputs for this locale go."""

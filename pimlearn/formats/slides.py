@@ -227,4 +227,5 @@ def render_index(ctx: RenderContext, tpl: Templates, listing: list[tuple[Module,
         css=Markup(static_file("slides", "index.css").decode("utf-8")),
         decks=decks_,
         locales=ctx.language_links(),
+        related=ctx.related_links("slides"),
     )

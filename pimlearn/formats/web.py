@@ -65,6 +65,7 @@ def render(ctx: RenderContext) -> Rendered:
         title=text_html(course.title, index_options),
         description=text_html(course.description, index_options),
         modules=modules,
+        related=ctx.related_links("web"),
     )
     artifacts.append(Artifact(f"{base}/index.html", html.encode("utf-8")))
 

@@ -77,10 +77,14 @@ def _atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+def _owned_entries(owned: Iterable[str]) -> list[tuple[str, str]]:
+    """(folder, pattern) per owned entry: a folder owns everything under it, a glob only what it matches."""
+    return [(e, "*") if not any(c in e for c in "*?[") else (e.rsplit("/", 1)[0], e) for e in owned]
+
+
 def _prune(out_dir: Path, owned: Iterable[str], keep: set[str]) -> list[str]:
     removed: list[str] = []
-    for entry in owned:
-        folder, pattern = (entry, "*") if not any(c in entry for c in "*?[") else (entry.rsplit("/", 1)[0], entry)
+    for folder, pattern in _owned_entries(owned):
         base = out_dir / folder
         if not base.is_dir():
             continue
@@ -93,6 +97,32 @@ def _prune(out_dir: Path, owned: Iterable[str], keep: set[str]) -> list[str]:
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return removed
+
+
+def planned_files(
+    out_dir: Path, artifacts: Sequence[Artifact], owned: Iterable[str], folders: Iterable[str]
+) -> dict[str, int]:
+    """Every file under ``folders`` of ``out_dir`` once ``write_artifacts`` has run (path -> size), read-only.
+
+    Files there now, less those the write would prune, plus the artifacts: what an index of
+    the output folder (the catalogue) lists, computed before anything is written.
+    """
+    entries = _owned_entries(owned)
+    keep = {a.path: len(a.data) for a in artifacts}
+    files: dict[str, int] = {}
+    for folder in folders:
+        base = out_dir / folder
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*"):
+            rel = path.relative_to(out_dir).as_posix()
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            pruned = any(rel.startswith(f"{f}/") and (p == "*" or fnmatch.fnmatchcase(rel, p)) for f, p in entries)
+            if not pruned:
+                files[rel] = path.stat().st_size
+    files.update(keep)
+    return files
 
 
 def write_text_atomic(target: Path, text: str) -> bool:
