@@ -1,0 +1,321 @@
+"""Hostile and broken content: located errors through the CLI, no traceback, dist/ untouched, nothing active shipped.
+
+Every class of the threat model has several examples: images that are not what
+they claim (by content), raster bombs and damaged files, SVGs with active content
+or entities, symbolic links out of the module, ids that are not slugs, and
+course.yml texts carrying HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pimlearn.cli import main
+from pimlearn.load.images import check_image_data
+from tests.conftest import MINIMAL_COURSE, Files
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
+XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+def png(width: int = 2, height: int = 2, *, bad_crc: bool = False, truncate: int = 0) -> bytes:
+    """A PNG built chunk by chunk (its header may declare any size: nothing decodes it)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) ^ (1 if bad_crc and kind == b"IDAT" else 0)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 8)) + chunk(b"IEND", b"")
+    return data[: len(data) - truncate] if truncate else data
+
+
+GIF = b"GIF89a\x02\x00\x02\x00\x00\x00\x00,\x00\x00\x00\x00\x02\x00\x02\x00\x00\x02\x02D\x01\x00;"
+SAFE_SVG = (
+    f'<svg {SVG_NS} {XLINK} viewBox="0 0 20 10" width="200" height="100">'
+    '<defs><linearGradient id="g"><stop offset="0" stop-color="#0b5cad"/></linearGradient></defs>'
+    '<rect id="r" width="10" height="10" fill="url(#g)"/><use xlink:href="#r" x="10"/>'
+    '<image width="2" height="2" href="data:image/png;base64,iVBORw0KGgo="/></svg>'
+)
+
+MODULE = "---\ntitle: Module one\n---\n\nIntro.\n\n## Section\n\n![A picture](images/{name})\n"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """Run the CLI; a Python exception escaping it fails the test."""
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"traceback from {args}: {result.exception!r}") from result.exception
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    return result.exit_code, output
+
+
+def refused(root: Path, where: str, code: str) -> str:
+    """``check`` and ``build`` both fail with a located error; a failed build leaves dist/ as it was."""
+    dist = root / "dist"
+    dist.mkdir(exist_ok=True)
+    (dist / "keep.txt").write_text("previous build", encoding="utf-8")
+    before = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*"))
+    status, output = invoke("check", "--project", str(root))
+    assert status == 1, output
+    assert f"{where}: error: " in output and f"[{code}]" in output, output
+    status, built = invoke("build", "--project", str(root))
+    assert status == 1, built
+    assert f"{where}: error: " in built and f"[{code}]" in built, built
+    assert sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*")) == before
+    assert (dist / "keep.txt").read_text(encoding="utf-8") == "previous build"
+    return output
+
+
+def image_project(make_project: Callable[[Files], Path], name: str, data: bytes | str) -> Path:
+    files: Files = {
+        "courses/c1/course.yml": MINIMAL_COURSE,
+        "modules/m1/module.md": MODULE.format(name=name),
+        f"modules/m1/images/{name}": data,
+    }
+    return make_project(files)
+
+
+# --------------------------------------------------------------------------- raster images, by content
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "words"),
+    [
+        ("notes.png", b"Facilitator notes, not a picture\n", "image-type", "not an image"),
+        ("photo.jpg", b"<html><script>alert(1)</script></html>", "image-type", "not an image"),
+        ("empty.png", b"", "image-type", "not an image"),
+        ("real.svg", png(), "image-type", "holds a PNG image"),
+        ("bomb.png", png(100_000, 100_000), "image-size", "too large"),
+        ("tall.png", png(1, 100_000), "image-size", "too large"),
+        ("strip.png", png(1, 5000), "image-size", "unusable shape"),
+        ("zero.png", png(0, 10), "image-size", "no usable size"),
+        ("crc.png", png(bad_crc=True), "image-corrupt", "checksum"),
+        ("cut.png", png(truncate=20), "image-corrupt", "damaged"),
+        ("header.png", b"\x89PNG\r\n\x1a\nnothing else", "image-corrupt", "damaged"),
+        ("wide.gif", GIF[:6] + struct.pack("<HH", 60000, 60000) + GIF[10:], "image-size", "too large"),
+        ("frame.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image-corrupt", "damaged"),
+    ],
+)
+def test_raster_images_are_judged_by_content_and_header(
+    make_project: Callable[[Files], Path], name: str, data: bytes, code: str, words: str
+) -> None:
+    root = image_project(make_project, name, data)
+    output = refused(root, "modules/m1/module.md:9:1", code)
+    assert f"image 'images/{name}'" in output and words in output
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [("module.md", "image-type"), ("locales/fr.po", "image-type"), ("images/readme.txt", "image-type")],
+)
+def test_an_image_path_naming_another_file_of_the_module_is_refused(
+    make_project: Callable[[Files], Path], target: str, code: str
+) -> None:
+    files: Files = {
+        "courses/c1/course.yml": MINIMAL_COURSE,
+        "modules/m1/module.md": f"---\ntitle: M\n---\n\nIntro.\n\n![The notes]({target})\n",
+        "modules/m1/locales/fr.po": 'msgid ""\nmsgstr ""\n',
+        "modules/m1/images/readme.txt": "secret facilitator notes",
+    }
+    root = make_project(files)
+    output = refused(root, "modules/m1/module.md:7:1", code)
+    assert "judged by its content" in output
+
+
+def test_valid_images_of_every_type_pass() -> None:
+    assert check_image_data(png(), "a.png") is None
+    assert check_image_data(GIF, "a.gif") is None
+    assert check_image_data(SAFE_SVG.encode(), "a.svg") is None
+
+
+# --------------------------------------------------------------------------- SVG
+
+
+@pytest.mark.parametrize(
+    ("svg", "code", "words"),
+    [
+        (f"<svg {SVG_NS}><script>alert(1)</script></svg>", "svg-unsafe", "<script> element"),
+        (f'<svg {SVG_NS} onload="alert(1)"/>', "svg-unsafe", "event handler onload="),
+        (f'<svg {SVG_NS}><rect width="1" height="1" onmouseover="alert(1)"/></svg>', "svg-unsafe", "onmouseover"),
+        (f'<svg {SVG_NS} {XLINK}><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "svg-unsafe", "href"),
+        (f'<svg {SVG_NS}><image href="http://evil.example/t.png"/></svg>', "svg-unsafe", "http://evil.example"),
+        (f'<svg {SVG_NS} {XLINK}><use xlink:href="other.svg#x"/></svg>', "svg-unsafe", "other.svg"),
+        (f"<svg {SVG_NS}><foreignObject><p>x</p></foreignObject></svg>", "svg-unsafe", "<foreignObject>"),
+        (f'<svg {SVG_NS}><style>@import url("http://evil.example/a.css");</style></svg>', "svg-unsafe", "stylesheet"),
+        (f'<svg {SVG_NS}><rect style="fill:url(http://evil.example/x)"/></svg>', "svg-unsafe", "style="),
+        (
+            f'<svg {SVG_NS}><a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>',
+            "svg-unsafe",
+            "changing a link",
+        ),
+        (f'<?xml-stylesheet href="http://evil.example/s.css"?><svg {SVG_NS}/>', "svg-unsafe", "processing"),
+        (
+            f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg {SVG_NS}>'
+            "<text>&x;</text></svg>",
+            "svg-unsafe",
+            "DOCTYPE",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+            f'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><svg {SVG_NS}><text>&c;</text></svg>',
+            "svg-unsafe",
+            "DOCTYPE",
+        ),
+        ("<svg", "image-corrupt", "not well-formed"),
+        (f"<svg {SVG_NS}><g></svg>", "image-corrupt", "not well-formed"),
+        ('<?xml version="1.0"?><html><svg/></html>', "image-type", "root element is <html>"),
+        (f'<svg {SVG_NS} width="0" height="10"/>', "image-size", "no usable size"),
+        (f'<svg {SVG_NS} width="-5" height="10"/>', "image-size", "no usable size"),
+        (f'<svg {SVG_NS} width="NaN" height="10"/>', "image-size", "no usable size"),
+        (f'<svg {SVG_NS} viewBox="0 0 1 100000"/>', "image-size", "too large"),
+        (f'<svg {SVG_NS} width="1" height="1000"/>', "image-size", "unusable shape"),
+    ],
+)
+def test_svgs_with_active_content_entities_or_no_sane_size_are_refused(
+    make_project: Callable[[Files], Path], svg: str, code: str, words: str
+) -> None:
+    root = image_project(make_project, "drawing.svg", svg)
+    output = refused(root, "modules/m1/module.md:9:1", code)
+    assert words in output, output
+
+
+def test_an_empty_svg_is_refused(make_project: Callable[[Files], Path]) -> None:
+    root = image_project(make_project, "drawing.svg", "")
+    refused(root, "modules/m1/module.md:9:1", "image-type")
+
+
+def test_safe_svgs_ship_unchanged_and_hold_nothing_active(make_project: Callable[[Files], Path]) -> None:
+    root = image_project(make_project, "drawing.svg", SAFE_SVG)
+    status, output = invoke("build", "-f", "scorm12", "-f", "scorm2004", "-f", "web", "--project", str(root))
+    assert status == 0, output
+    shipped = [root / "dist/c1/en/web/m1/images/drawing.svg"]
+    assert shipped[0].read_text(encoding="utf-8") == SAFE_SVG
+    for package in sorted((root / "dist/c1/en").glob("*.zip")):
+        with zipfile.ZipFile(package) as zf:
+            svg = zf.read("m1/images/drawing.svg").decode("utf-8")
+        assert svg == SAFE_SVG
+        for active in ("<script", "onload", "javascript:", "http://evil", "foreignObject"):
+            assert active not in svg
+
+
+# --------------------------------------------------------------------------- symbolic links
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links")
+@pytest.mark.parametrize("how", ["file", "folder", "chain"])
+def test_symlinks_out_of_a_module_are_refused(make_project: Callable[[Files], Path], tmp_path: Path, how: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(png())
+    root = make_project({"courses/c1/course.yml": MINIMAL_COURSE, "modules/m1/module.md": MODULE.format(name="a.png")})
+    images = root / "modules/m1/images"
+    if how == "file":
+        images.mkdir()
+        (images / "a.png").symlink_to(outside / "secret.png")
+    elif how == "folder":
+        images.symlink_to(outside, target_is_directory=True)
+        (outside / "a.png").write_bytes(png())
+    else:
+        images.mkdir()
+        (images / "b.png").symlink_to(outside / "secret.png")
+        (images / "a.png").symlink_to(images / "b.png")
+    output = refused(root, "modules/m1/module.md:9:1", "image-path")
+    assert "outside the module folder" in output
+
+
+def test_a_symlink_inside_the_module_is_followed(make_project: Callable[[Files], Path]) -> None:
+    root = make_project(
+        {
+            "courses/c1/course.yml": MINIMAL_COURSE,
+            "modules/m1/module.md": MODULE.format(name="a.png"),
+            "modules/m1/art/real.png": png(),
+        }
+    )
+    (root / "modules/m1/images").mkdir()
+    (root / "modules/m1/images/a.png").symlink_to(root / "modules/m1/art/real.png")
+    status, output = invoke("check", "--project", str(root))
+    assert status == 0, output
+
+
+# --------------------------------------------------------------------------- ids
+
+
+@pytest.mark.parametrize("folder", ["données", "acc.basics v2", "Intro", "-lead", "a--b", "x_y"])
+def test_module_folders_that_are_not_ids_are_refused(make_project: Callable[[Files], Path], folder: str) -> None:
+    root = make_project(
+        {
+            "courses/c1/course.yml": MINIMAL_COURSE,
+            "modules/m1/module.md": MODULE.format(name="a.gif"),
+            "modules/m1/images/a.gif": GIF,
+            f"modules/{folder}/module.md": "---\ntitle: T\n---\n\nText.\n",
+        }
+    )
+    status, output = invoke("check", "--project", str(root))
+    assert status == 1
+    assert f"modules/{folder}/module.md:1:1: error: module folder name '{folder}' is not an id" in output
+
+
+@pytest.mark.parametrize("entry", ["données", "acc.basics v2", "../m1", "M1"])
+def test_course_module_entries_that_are_not_ids_are_refused(make_project: Callable[[Files], Path], entry: str) -> None:
+    root = make_project(
+        {
+            "courses/c1/course.yml": f'title: C\nversion: 1.0.0\nmodules: ["{entry}"]\n',
+            "modules/m1/module.md": "---\ntitle: T\n---\n\nText.\n",
+        }
+    )
+    refused(root, "courses/c1/course.yml:3:11", "invalid-id")
+
+
+@pytest.mark.parametrize("folder", ["cours de base", "Données", "c.1"])
+def test_course_folders_that_are_not_ids_are_refused(make_project: Callable[[Files], Path], folder: str) -> None:
+    root = make_project(
+        {
+            f"courses/{folder}/course.yml": MINIMAL_COURSE,
+            "modules/m1/module.md": "---\ntitle: T\n---\n\nText.\n",
+        }
+    )
+    refused(root, f"courses/{folder}/course.yml", "invalid-id")
+
+
+@pytest.mark.parametrize("new_id", ["données", "a b", "../x", "Intro"])
+def test_new_refuses_ids_that_are_not_slugs(make_project: Callable[[Files], Path], new_id: str) -> None:
+    root = make_project({"courses/c1/course.yml": MINIMAL_COURSE})
+    for kind in ("module", "course"):
+        status, output = invoke("new", kind, new_id, "--project", str(root))
+        assert status != 0 and "not a slug" in output
+    assert not (root / "modules").exists()
+
+
+# --------------------------------------------------------------------------- course.yml texts
+
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "</script><script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("key", ["title", "description"])
+def test_course_texts_never_carry_html(make_project: Callable[[Files], Path], key: str, payload: str) -> None:
+    texts = {"title": "Mini course", "description": "A course."}
+    texts[key] = "Course " + payload
+    quoted = {k: "'" + v.replace("'", "''") + "'" for k, v in texts.items()}
+    course = f"title: {quoted['title']}\nversion: 1.0.0\nmodules: [m1]\ndescription: {quoted['description']}\n"
+    course += "allow_html: true\n"
+    root = make_project({"courses/c1/course.yml": course, "modules/m1/module.md": "---\ntitle: T\n---\n\nText.\n"})
+    where = "courses/c1/course.yml:1:8" if key == "title" else "courses/c1/course.yml:4:14"
+    output = refused(root, where, "raw-html")
+    assert "raw HTML is not allowed in course.yml" in output
