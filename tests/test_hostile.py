@@ -8,19 +8,21 @@ course.yml texts carrying HTML.
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from pimlearn.cli import main
 from pimlearn.load.images import check_image_data
-from tests.conftest import MINIMAL_COURSE, Files
+from tests.conftest import MINIMAL_COURSE, Files, PageWatch
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -319,3 +321,85 @@ def test_course_texts_never_carry_html(make_project: Callable[[Files], Path], ke
     where = "courses/c1/course.yml:1:8" if key == "title" else "courses/c1/course.yml:4:14"
     output = refused(root, where, "raw-html")
     assert "raw HTML is not allowed in course.yml" in output
+
+
+PUBLISHER = '<img src=x onerror=alert(1)> </script><script>alert(2)</script> "><svg onload=alert(3)>'
+TITLE = 'Tom & Jerry\'s "best" <3 course <!-- x'
+DESCRIPTION = "a < b && c > d, 'quoted' \"twice\""
+MODULE_TITLE = "Module </scrip <!-- one"
+
+
+@pytest.fixture
+def course_strings_build(make_project: Callable[[Files], Path]) -> Path:
+    """Course-level strings that are valid but hostile in HTML, built in every format."""
+
+    def quoted(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    course = (
+        f"title: {quoted(TITLE)}\nversion: 1.0.0\nmodules: [m1]\ndescription: {quoted(DESCRIPTION)}\n"
+        f"publisher: {quoted(PUBLISHER)}\n"
+    )
+    module = f"---\ntitle: {quoted(MODULE_TITLE)}\nduration: 10\n---\n\nIntro.\n\n## Section\n\nText.\n"
+    root = make_project({"courses/c1/course.yml": course, "modules/m1/module.md": module})
+    status, output = invoke("build", "--project", str(root))
+    assert status == 0, output
+    for package in (root / "dist/c1/en").glob("*.zip"):
+        with zipfile.ZipFile(package) as zf:
+            zf.extractall(root / "unzipped" / package.stem)
+    return root
+
+
+def learner_html(root: Path) -> list[Path]:
+    """Every HTML page of the build: web, both SCORM packages, the deck and the slides index."""
+    pages = sorted((root / "dist/c1/en/web").rglob("*.html")) + sorted((root / "unzipped").rglob("*.html"))
+    pages += sorted((root / "dist/c1/en/slides").glob("*.html"))
+    assert len(pages) == 7  # 3 web pages, one SCO per package, the deck and the slides index
+    return pages
+
+
+def test_course_strings_are_text_in_every_html_output(course_strings_build: Path) -> None:
+    from lxml import html
+
+    for path in learner_html(course_strings_build):
+        doc = html.parse(str(path)).getroot()
+        handlers = [name for el in doc.iter() if isinstance(el.tag, str) for name in el.attrib if name.startswith("on")]
+        assert handlers == [], path
+        assert doc.xpath("//img[@src='x'] | //svg[@onload]") == [], path
+        for script in doc.xpath("//script[@type='application/json']"):
+            json.loads(script.text)  # every data script is whole: no string closed it early
+        assert "alert(2)" not in "".join(doc.xpath("//script[not(@type='application/json')]/text()")), path
+        assert TITLE in doc.text_content() or TITLE in "".join(doc.xpath("//@data-course-title")), path
+    index = html.parse(str(course_strings_build / "dist/c1/en/web/index.html")).getroot()
+    assert PUBLISHER in index.text_content() and DESCRIPTION in index.text_content()
+    assert index.xpath("string(//h1)") == TITLE
+    deck = html.parse(str(course_strings_build / "dist/c1/en/slides/m1.html")).getroot()
+    data = json.loads(deck.xpath("string(//script[@id='deck-data'])"))
+    assert data["strings"]["speakerTitle"].endswith(MODULE_TITLE)
+    assert "<" not in deck.xpath("string(//script[@id='deck-data'])")
+
+
+def test_course_strings_are_text_in_the_guide(course_strings_build: Path) -> None:
+    from tests.pdfutil import need_poppler, pdf_text
+
+    need_poppler()
+    text = pdf_text(course_strings_build / "dist/c1/en/c1-1.0.0-en-facilitator-guide.pdf")
+    assert " ".join(PUBLISHER.split()) in text and " ".join(TITLE.split()) in text
+
+
+@pytest.mark.browser
+def test_course_strings_run_nothing_in_chromium(course_strings_build: Path, page: tuple[Any, PageWatch]) -> None:
+    pg, watch = page
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    for path in learner_html(course_strings_build):
+        pg.goto(path.as_uri())
+        pg.wait_for_load_state("load")
+        assert pg.evaluate("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
+    assert dialogs == []
+    assert watch.external_requests == []
