@@ -233,3 +233,20 @@ def test_no_ui_string_runs_in_chromium(hostile_build: Path, page: tuple[Any, Pag
     assert 'C\'est "juste" & bien > 5' in pg.inner_text("[data-question-id='sky']")
     assert dialogs == []
     assert watch.external_requests == []
+
+
+def test_a_source_language_ui_catalog_is_checked_by_build_too(make_project: Callable[[Files], Path]) -> None:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {**HEADER, "Language": "en", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    po.append(polib.POEntry(msgid="Module %(num)s", msgstr="Module 100 %"))
+    po.append(polib.POEntry(msgid="Pages", msgstr="<img src=x onerror=alert(1)>"))
+    catalog = str(po)
+    root = make_project(
+        {
+            "courses/c1/course.yml": "title: C\nversion: 1.0.0\nmodules: [m1]\n",
+            "modules/m1/module.md": MODULE,
+            "locales/en/LC_MESSAGES/ui.po": catalog,
+        }
+    )
+    output = refused(root, f"locales/en/LC_MESSAGES/ui.po:{msgstr_line(catalog, 'Pages')}:1", "translation-html")
+    assert f"ui.po:{msgstr_line(catalog, 'Module %(num)s')}:1: error:" in output
