@@ -403,3 +403,61 @@ def test_course_strings_run_nothing_in_chromium(course_strings_build: Path, page
         assert pg.evaluate("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
     assert dialogs == []
     assert watch.external_requests == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_translated_course_texts_never_carry_html(make_project: Callable[[Files], Path], payload: str) -> None:
+    import polib
+
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": "course-c1",
+        "Language": "fr",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n > 1);",
+    }
+    po.append(polib.POEntry(msgid="Mini course", msgstr=f"Mini cours {payload}"))
+    catalog = str(po)
+    line = catalog.splitlines().index('msgid "Mini course"') + 2
+    root = make_project(
+        {
+            "courses/c1/course.yml": MINIMAL_COURSE + "locales: [en, fr]\n",
+            "modules/m1/module.md": "---\ntitle: T\n---\n\nText.\n",
+            "locales/fr/LC_MESSAGES/course-c1.po": catalog,
+        }
+    )
+    refused(root, f"locales/fr/LC_MESSAGES/course-c1.po:{line}:1", "translation-html")
+
+
+# --------------------------------------------------------------------------- no command shows a traceback
+
+HOSTILE_PROJECTS: dict[str, Files] = {
+    "svg-script": {"modules/m1/images/a.svg": f"<svg {SVG_NS}><script>alert(1)</script></svg>"},
+    "svg-xxe": {
+        "modules/m1/images/a.svg": '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        f"<svg {SVG_NS}><text>&x;</text></svg>"
+    },
+    "svg-empty": {"modules/m1/images/a.svg": ""},
+    "png-bomb": {"modules/m1/module.md": MODULE.format(name="a.png"), "modules/m1/images/a.png": png(100_000, 100_000)},
+    "png-text": {"modules/m1/module.md": MODULE.format(name="a.png"), "modules/m1/images/a.png": "text"},
+    "module-md-image": {"modules/m1/module.md": "---\ntitle: M\n---\n\n![notes](module.md)\n"},
+    "module-id": {"modules/données/module.md": "---\ntitle: T\n---\n\nText.\n"},
+    "course-html": {"courses/c1/course.yml": "title: <script>alert(1)</script>\nversion: 1.0.0\nmodules: [m1]\n"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PROJECTS))
+def test_no_command_shows_a_traceback_on_hostile_content(make_project: Callable[[Files], Path], name: str) -> None:
+    files: Files = {
+        "courses/c1/course.yml": MINIMAL_COURSE + "locales: [en, fr]\n",
+        "modules/m1/module.md": MODULE.format(name="a.svg"),
+    }
+    files.update(HOSTILE_PROJECTS[name])
+    root = make_project(files)
+    for command in (["check"], ["build"], ["i18n", "update", "-l", "fr"], ["i18n", "stats"]):
+        status, output = invoke(*command, "--project", str(root))
+        assert status in (0, 1), (command, output)
+    status, output = invoke("check", "--project", str(root))
+    assert status == 1 and ": error: " in output
