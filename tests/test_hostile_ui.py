@@ -153,24 +153,28 @@ ATTRIBUTE_BREAKERS = [
     ("Correct.", 'C\'est "juste" & bien > 5'),
     ("Page %(num)s of %(total)s", 'Page %(num)s sur %(total)s " onclick="alert(4)'),
     ("Skip to content", "Aller au contenu ' \" & > <3"),
+    ("Facilitator guide", 'Guide" onload="alert(5)'),
+    ("Facilitator guide · version %(version)s", 'Guide "v%(version)s" & co'),
 ]
 
 
 @pytest.fixture
 def hostile_build(make_project: Callable[[Files], Path]) -> Path:
     root = project(make_project, ui_po(list(ATTRIBUTE_BREAKERS)))
-    status, output = invoke("build", "-l", "fr", "-f", "web", "-f", "scorm12", "-f", "slides", "--project", str(root))
+    formats = ["-f", "web", "-f", "scorm12", "-f", "scorm2004", "-f", "slides", "-f", "guide"]
+    status, output = invoke("build", "-l", "fr", *formats, "--project", str(root))
     assert status == 0, output
-    sco = root / "sco"
-    with zipfile.ZipFile(root / "dist/c1/fr/c1-1.0.0-fr-scorm12.zip") as zf:
-        zf.extractall(sco)
+    for version in ("scorm12", "scorm2004"):
+        with zipfile.ZipFile(root / f"dist/c1/fr/c1-1.0.0-fr-{version}.zip") as zf:
+            zf.extractall(root / version)
     return root
 
 
 def _pages(root: Path) -> list[Path]:
     return [
         root / "dist/c1/fr/web/m1/section.html",
-        root / "sco/m1/index.html",
+        root / "scorm12/m1/index.html",
+        root / "scorm2004/m1/index.html",
         root / "dist/c1/fr/slides/m1.html",
         root / "dist/c1/fr/slides/index.html",
     ]
@@ -179,7 +183,7 @@ def _pages(root: Path) -> list[Path]:
 def test_ui_strings_are_text_in_attributes_elements_and_json(hostile_build: Path) -> None:
     from lxml import html
 
-    sco = html.parse(str(hostile_build / "sco/m1/index.html")).getroot()
+    sco = html.parse(str(hostile_build / "scorm2004/m1/index.html")).getroot()
     assert sco.xpath("//nav[@class='module-nav']/@aria-label") == ['Pages" onfocus="alert(1)" autofocus x="']
     assert sco.xpath("//nav[@class='pager']/@aria-label") == ['Précédente & suivante" onclick="alert(3)']
     assert sco.xpath("string(//a[@class='skip-link'])") == "Aller au contenu ' \" & > <3"
@@ -225,7 +229,7 @@ def test_no_ui_string_runs_in_chromium(hostile_build: Path, page: tuple[Any, Pag
             ".filter(n => n.startsWith('on'))"
         )
         assert handlers == [], path
-    pg.goto((hostile_build / "sco/m1/index.html").as_uri())
+    pg.goto((hostile_build / "scorm12/m1/index.html").as_uri())
     pg.wait_for_selector("html.js [data-page]:not([hidden])")
     pg.click("[data-action='next']")
     pg.check("input[data-choice-id='true']")
@@ -250,3 +254,24 @@ def test_a_source_language_ui_catalog_is_checked_by_build_too(make_project: Call
     )
     output = refused(root, f"locales/en/LC_MESSAGES/ui.po:{msgstr_line(catalog, 'Pages')}:1", "translation-html")
     assert f"ui.po:{msgstr_line(catalog, 'Module %(num)s')}:1: error:" in output
+
+
+def test_ui_strings_are_text_in_the_guide_html_and_its_stylesheet(hostile_build: Path) -> None:
+    from lxml import html
+
+    from pimlearn.diagnostics import Reporter
+    from pimlearn.formats.guide import guide_document
+    from pimlearn.load import load_project
+    from pimlearn.pipeline import BuildOptions, plan
+    from pimlearn.render.jinja import templates
+    from tests.pdfutil import need_poppler, pdf_text
+
+    project_ = load_project(hostile_build, Reporter())
+    ctx = plan(project_, BuildOptions(locales=("fr",), formats=("guide",)))[0]
+    document = guide_document(ctx, templates(ctx.project_root, ctx.course))
+    doc = html.fromstring(document.html)
+    assert str(doc.xpath("string(//meta[@name='keywords']/@content)")).startswith('Guide" onload="alert(5), ')
+    assert [str(a) for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib if str(a).startswith("on")] == []
+    assert "&#34;" not in document.css and "&amp;" not in document.css
+    need_poppler()
+    assert 'Guide "v1.0.0" & co' in pdf_text(hostile_build / "dist/c1/fr/c1-1.0.0-fr-facilitator-guide.pdf")
