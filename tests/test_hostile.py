@@ -140,6 +140,35 @@ def test_valid_images_of_every_type_pass() -> None:
     assert check_image_data(SAFE_SVG.encode(), "a.svg") is None
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt", "mode", "options"),
+    [
+        ("a.png", "PNG", "RGBA", {}),
+        ("a.jpg", "JPEG", "RGB", {}),
+        ("a.jpeg", "JPEG", "RGB", {"progressive": True}),
+        ("a.gif", "GIF", "P", {}),
+        ("a.webp", "WEBP", "RGB", {"quality": 80}),
+        ("b.webp", "WEBP", "RGBA", {"lossless": True}),
+    ],
+)
+def test_images_from_a_real_encoder_pass_with_their_size(
+    name: str, fmt: str, mode: str, options: dict[str, Any]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from pimlearn.load.images import raster_size, sniff
+
+    buffer = io.BytesIO()
+    Image.new(mode, (123, 45)).save(buffer, format=fmt, **options)
+    data = buffer.getvalue()
+    kind = sniff(data)
+    assert kind is not None and check_image_data(data, name) is None
+    assert raster_size(kind, data) == (123, 45)
+    assert check_image_data(data, "renamed.svg") is not None
+
+
 # --------------------------------------------------------------------------- SVG
 
 
