@@ -490,3 +490,34 @@ def test_no_command_shows_a_traceback_on_hostile_content(make_project: Callable[
         assert status in (0, 1), (command, output)
     status, output = invoke("check", "--project", str(root))
     assert status == 1 and ": error: " in output
+
+
+# --------------------------------------------------------------------------- control characters in sources
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "where"),
+    [
+        ("modules/m1/module.md", "---\ntitle: T\n---\n\nHi\x01 there.\n", "modules/m1/module.md:5:3"),
+        ("modules/m1/module.md", "---\ntitle: T\n---\n\n## S\n\nA\x0bB\n", "modules/m1/module.md:7:2"),
+        ("modules/m1/module.md", "---\ntitle: T\x1f\n---\n\nText.\n", "modules/m1/module.md:2:9"),
+        (
+            "modules/m1/module.md",
+            "---\ntitle: T\n---\n\n```question\nid: q\ntype: true-false\nprompt: Yes\x00?\nanswer: true\n```\n",
+            "modules/m1/module.md:8:12",
+        ),
+        (
+            "courses/c1/course.yml",
+            "title: Mini\x08 course\nversion: 1.0.0\nmodules: [m1]\n",
+            "courses/c1/course.yml:1:12",
+        ),
+    ],
+)
+def test_control_characters_in_sources_are_located_errors(
+    make_project: Callable[[Files], Path], path: str, content: str, where: str
+) -> None:
+    files: Files = {"courses/c1/course.yml": MINIMAL_COURSE, "modules/m1/module.md": "---\ntitle: T\n---\n\nText.\n"}
+    files[path] = content
+    root = make_project(files)
+    output = refused(root, where, "control-character")
+    assert "control character U+00" in output

@@ -44,6 +44,7 @@ from ..model import (
     map_texts,
     walk_blocks,
 )
+from .control import report_control_characters
 from .images import ImageProblem, check_image_data
 from .markdown import CONTAINER, iter_images, make_text, parser
 from .questions import load_question
@@ -165,6 +166,8 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
         reporter.error(Loc(rel_path), f"cannot read: {exc.strerror}", "io")
         return None
     source = source.removeprefix("\ufeff")
+    if report_control_characters(source, rel_path, reporter):
+        return None
     if not SLUG.match(module_id):
         reporter.error(
             Loc(rel_path, 1, 1),
