@@ -138,6 +138,12 @@ def test_valid_images_of_every_type_pass() -> None:
     assert check_image_data(png(), "a.png") is None
     assert check_image_data(GIF, "a.gif") is None
     assert check_image_data(SAFE_SVG.encode(), "a.svg") is None
+    fonts = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- Created with a drawing tool -->\n<svg {SVG_NS} width="10mm" '
+        'height="5mm"><style>@font-face { font-family: F; src: url("data:font/woff2;base64,AAAA") }</style>'
+        '<text style="font-family: F">Hi</text></svg>'
+    )
+    assert check_image_data(fonts.encode(), "text.svg") is None
 
 
 @pytest.mark.parametrize(
@@ -184,6 +190,8 @@ def test_images_from_a_real_encoder_pass_with_their_size(
         (f"<svg {SVG_NS}><foreignObject><p>x</p></foreignObject></svg>", "svg-unsafe", "<foreignObject>"),
         (f'<svg {SVG_NS}><style>@import url("http://evil.example/a.css");</style></svg>', "svg-unsafe", "stylesheet"),
         (f'<svg {SVG_NS}><rect style="fill:url(http://evil.example/x)"/></svg>', "svg-unsafe", "style="),
+        (f'<svg {SVG_NS}><rect fill="url(other.svg#g)"/></svg>', "svg-unsafe", "fill="),
+        (f"<svg {SVG_NS}><style>rect {{ fill: url('data:image/svg+xml,x') }}</style></svg>", "svg-unsafe", "style"),
         (
             f'<svg {SVG_NS}><a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>',
             "svg-unsafe",

@@ -191,6 +191,8 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
 _ANIMATIONS = frozenset({"set", "animate", "animateMotion", "animateTransform", "animateColor"})
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECASE)
+_FONT_DATA = re.compile(r"data:(font/|application/(x-)?font-)", re.IGNORECASE)
+"""Fonts embedded by drawing tools (``@font-face { src: url(data:font/woff2;...) }``) run nothing."""
 _URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 _LENGTH = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(px|pt|in|cm|mm|pc|em|ex|%)?\s*$")
 _UNITS = {None: 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
@@ -264,7 +266,10 @@ def _unsafe_css(css: str) -> bool:
     lowered = css.lower()
     if "@import" in lowered or "javascript:" in lowered or "expression(" in lowered:
         return True
-    return any(not (url.startswith("#") or _SAFE_DATA.match(url) or not url) for url in _URL.findall(css))
+    return any(
+        not (url.startswith("#") or _SAFE_DATA.match(url) or _FONT_DATA.match(url) or not url)
+        for url in _URL.findall(css)
+    )
 
 
 def svg_size(root: etree._Element) -> tuple[float, float]:
