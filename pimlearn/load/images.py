@@ -255,7 +255,7 @@ def _active_content(root: etree._Element) -> list[str]:
                 found.append(f"event handler {local}= on <{name}>")
             elif local == "href" or attr == XLINK_HREF:
                 target = value.strip()
-                if not (target.startswith("#") or _SAFE_DATA.match(target)):
+                if target and not (target.startswith("#") or _SAFE_DATA.match(target)):
                     found.append(f'{local}="{target[:40]}" on <{name}>')
             elif (local == "style" or "url(" in value.lower()) and _unsafe_css(value):
                 found.append(f"{local}= on <{name}> refers to another file")
