@@ -275,3 +275,33 @@ def test_ui_strings_are_text_in_the_guide_html_and_its_stylesheet(hostile_build:
     assert "&#34;" not in document.css and "&amp;" not in document.css
     need_poppler()
     assert 'Guide "v1.0.0" & co' in pdf_text(hostile_build / "dist/c1/fr/c1-1.0.0-fr-facilitator-guide.pdf")
+
+
+def test_template_ui_functions_escape_format_and_fall_back() -> None:
+    import gettext
+    import io
+
+    import jinja2
+
+    from pimlearn.render import uitext
+
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = HEADER
+    po.append(
+        polib.POEntry(msgid="Press <kbd>%(key)s</kbd>", msgstr="Appuyez sur <kbd>%(key)s</kbd> <i>maintenant</i>")
+    )
+    po.append(polib.POEntry(msgid="%(n)s left", msgstr="%(n)s restant à 100 %"))
+    po.append(polib.POEntry(msgid="It's", msgstr="C'est \" & <"))
+    translations = gettext.GNUTranslations(io.BytesIO(po.to_binary()))
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    uitext.install(env, translations)
+    source = (
+        "{{ _('Press <kbd>%(key)s</kbd>', key='<Enter>') }}|{% trans n=3 %}{{ n }} left{% endtrans %}|"
+        "{{ {'a': _(\"It's\"), 'b': _(\"It's\")|upper, 'c': _(\"It's\") + '!'}|tojson }}"
+    )
+    kbd, left, data = env.from_string(source).render().split("|")
+    # The msgid's own tags survive, a tag the translator added does not, variables are escaped.
+    assert kbd == "Appuyez sur <kbd>&lt;Enter&gt;</kbd> &lt;i&gt;maintenant&lt;/i&gt;"
+    assert left == "3 left"  # the translation has a lone %: the source is shown, never a crash
+    assert json.loads(data) == {"a": "C'est \" & <", "b": "C'EST \" & <", "c": "C'est \" & <!"}
+    assert "<" not in data

@@ -51,7 +51,9 @@ def format_ui(msgid: str, translated: str, fallback: str, variables: Mapping[str
 def plain(value: Any) -> Any:
     """``value`` with every ``UiText`` (also inside lists and dicts) replaced by its plain text."""
     if isinstance(value, UiText):
-        return value.text
+        # Markup operations (``+``, ``|upper``) keep the class but not ``text``: undo the escaping then.
+        text = getattr(value, "text", None)
+        return text if text is not None else value.unescape()
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
