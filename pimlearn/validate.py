@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostics import Reporter
 from .load.markdown import iter_raw
-from .model import Loc, Module, Project, RawBlock, iter_texts, walk_blocks
+from .model import Course, Loc, Module, Project, RawBlock, iter_texts, walk_blocks
 
 
 def validate(project: Project, reporter: Reporter) -> None:
@@ -12,6 +12,7 @@ def validate(project: Project, reporter: Reporter) -> None:
     reported: set[Loc] = set()
     in_a_course: set[str] = set()
     for course in project.courses:
+        _refuse_course_html(course, reporter)
         for module in course.modules:
             in_a_course.add(module.id)
             if not course.allow_html:
@@ -37,3 +38,17 @@ def _refuse_html(module: Module, hint: str, reporter: Reporter, reported: set[Lo
         reported.add(loc)
         shown = ", ".join(f"'{html.strip().splitlines()[0][:40]}'" for html in fragments[:3])
         reporter.error(loc, f"raw HTML is not allowed ({shown}): {hint}; use Markdown instead", "raw-html")
+
+
+def _refuse_course_html(course: Course, reporter: Reporter) -> None:
+    """course.yml texts are shown on every page and in attributes: they never carry HTML, whatever allow_html says."""
+    for text in (course.title, course.description):
+        fragments = [raw.html for raw in iter_raw(text.inlines)] if text is not None else []
+        if text is not None and fragments:
+            shown = ", ".join(f"'{html.strip()[:40]}'" for html in fragments[:3])
+            reporter.error(
+                text.loc,
+                f"raw HTML is not allowed in course.yml ({shown}): course texts are plain text with inline Markdown "
+                "('allow_html' applies to modules only)",
+                "raw-html",
+            )

@@ -68,6 +68,7 @@ from ..render.fit import (
     TITLE_SIZE,
     answer_explanation,
     block_height,
+    image_size,
     px_to_emu,
     px_to_pt,
     table_columns,
@@ -665,6 +666,10 @@ def _raster(data: bytes, path: str, width_emu: int) -> bytes:
         import cairosvg  # type: ignore[import-untyped]
 
         width_px = max(200, min(2400, int(width_emu / 9525 * 2)))
+        # The loader refuses absurd shapes; this cap keeps even a tall image's bitmap small.
+        width, height = image_size(data, path)
+        if width > 0 and height > 0:
+            width_px = max(1, min(width_px, int((16_000_000 * width / height) ** 0.5)))
         png: bytes = cairosvg.svg2png(bytestring=data, output_width=width_px)
         return png
     if lower.endswith((".png", ".jpg", ".jpeg", ".gif")):

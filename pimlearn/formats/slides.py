@@ -93,8 +93,10 @@ def render_deck(
 
 
 def _script_json(value: object) -> str:
-    # Inside <script>, "</" must not appear: escape it so no text can close the element.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    # Inside <script>, no "<" may appear: "</script>" would close the element and "<!--<script>" would
+    # swallow the rest of the page. JSON reads \u003c as "<".
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def deck_data(ctx: RenderContext, tpl: Templates, module: Module) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gettext
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +21,10 @@ from ..diagnostics import Diagnostic
 from ..model import Loc
 from .layout import BUILTIN_LOCALES, LOCALES, UI, po_path, shown_path
 from .locales import catalog_name, language, plural_forms
+from .msgcheck import control_problem, markup_problem, placeholder_problem
 from .tools import msgfmt_check
 
 Key = tuple[str | None, str]
-_TAG = re.compile(r"<[^<>]*>")
 
 
 def usable(entry: polib.POEntry) -> bool:
@@ -113,6 +112,7 @@ def _load(path_str: str, root_str: str, domain: str, locale: str, _mtime: int, _
         return Loaded(None, (*found, problem))
     catalog = Catalog(domain, locale, path, shown, po, text.splitlines())
     found.extend(check_header(catalog))
+    found.extend(check_control_characters(catalog))
     if domain == UI:
         found.extend(check_ui_entries(catalog))
     usable_catalog = None if any(d.severity == "error" for d in found) else catalog
@@ -177,25 +177,36 @@ def check_header(catalog: Catalog) -> list[Diagnostic]:
 
 
 def check_ui_entries(catalog: Catalog) -> list[Diagnostic]:
-    """UI translations are inserted into HTML as they are: they may hold no tag their source lacks."""
+    """UI translations: no markup their source lacks, the same placeholders, no lone ``%`` (msgcheck.py)."""
     found = []
     for entry in catalog.po:
         if entry.obsolete or not usable(entry):
             continue
-        allowed = Counter(_TAG.findall(entry.msgid) + _TAG.findall(entry.msgid_plural or ""))
+        msgid = entry.msgid + (entry.msgid_plural or "")
         values = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for value in values:
-            extra = Counter(_TAG.findall(value)) - allowed
-            if extra:
-                found.append(
-                    Diagnostic(
-                        catalog.loc(entry),
-                        "error",
-                        f"the translation adds HTML ({', '.join(sorted(extra))}), which its source does not have: "
-                        "translations cannot add markup or scripts",
-                        "translation-html",
-                    )
-                )
+            markup = markup_problem(msgid, value)
+            if markup:
+                found.append(Diagnostic(catalog.loc(entry), "error", markup, "translation-html"))
+                break
+            wrong = placeholder_problem(entry.msgid, entry.msgid_plural or "", value, bool(entry.msgid_plural))
+            if wrong:
+                found.append(Diagnostic(catalog.loc(entry), "error", wrong, "translation-placeholder"))
+                break
+    return found
+
+
+def check_control_characters(catalog: Catalog) -> list[Diagnostic]:
+    """No msgstr of any catalog holds control characters (XML outputs cannot store them)."""
+    found = []
+    for entry in catalog.po:
+        if entry.obsolete:
+            continue
+        values = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for value in values:
+            problem = control_problem(value)
+            if problem:
+                found.append(Diagnostic(catalog.loc(entry), "error", problem, "translation-control"))
                 break
     return found
 

@@ -264,6 +264,8 @@ class Translations:
         self.courses[course.id] = course
         self.locales.setdefault(course.id, []).append(locale)
         if locale == course.language:
+            # The content needs no catalog, but the pages' UI strings may come from a project's ui.po.
+            self._report(load_locale(self.root, locale, []).diagnostics)
             return translate_course(course, locale, None).course
         domains = [course_domain(course.id), *(module_domain(m.id) for m in course.modules)]
         catalogs = load_locale(self.root, locale, domains)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import PACKAGINGS, PAPERS, Course, Loc, ScormOptions, ScormVersion, Text
+from .control import report_control_characters
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
 from .yamlloc import Origin, parse_yaml
@@ -35,6 +36,8 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         source = file.read_text(encoding="utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         reporter.error(Loc(rel_path, 1, 1), f"not valid UTF-8: {exc.reason} at byte {exc.start}", "encoding")
+        return None
+    if report_control_characters(source, rel_path, reporter):
         return None
     node = parse_yaml(source, Origin(rel_path, 1), reporter)
     if node is None:

@@ -44,9 +44,11 @@ from ..model import (
     map_texts,
     walk_blocks,
 )
+from .control import report_control_characters
+from .images import ImageProblem, check_image_data
 from .markdown import CONTAINER, iter_images, make_text, parser
 from .questions import load_question
-from .schema import MapReader
+from .schema import SLUG, MapReader
 from .yamlloc import Origin, parse_yaml
 
 CONTAINER_NAMES = ("notes", "only", *CALLOUT_KINDS)
@@ -64,6 +66,8 @@ class _Context:
     lines: list[str]
     reporter: Reporter
     env: dict[str, Any] = field(default_factory=dict)
+    image_problems: dict[str, ImageProblem | None] = field(default_factory=dict)
+    """Each image file is checked once, however often the module shows it."""
 
     def loc(self, line0: int, col: int | None = None) -> Loc:
         """The place of a 0-based token line (column: the line's indentation + 1)."""
@@ -122,6 +126,27 @@ class _Context:
                 f"image '{src}' not found (looked for {posixpath.join(self.path.rsplit('/', 1)[0], normalized)})",
                 "image-missing",
             )
+            return
+        if normalized not in self.image_problems:
+            self.image_problems[normalized] = self._image_file_problem(normalized)
+        problem = self.image_problems[normalized]
+        if problem is not None:
+            self.reporter.error(loc, f"image '{src}' {problem.message}", problem.code)
+
+    def _image_file_problem(self, normalized: str) -> ImageProblem | None:
+        """Symlinks resolved, the file must stay in the module folder and be an image of an accepted type."""
+        path = self.directory / normalized
+        real, base = path.resolve(), self.directory.resolve()
+        if not real.is_relative_to(base):
+            return ImageProblem(
+                "leads outside the module folder (through a symbolic link): copy the image into the module",
+                "image-path",
+            )
+        try:
+            data = real.read_bytes()
+        except OSError as exc:
+            return ImageProblem(f"cannot be read ({exc.strerror})", "image-missing")
+        return check_image_data(data, path.name)
 
 
 # --------------------------------------------------------------------------- front matter
@@ -141,6 +166,16 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
         reporter.error(Loc(rel_path), f"cannot read: {exc.strerror}", "io")
         return None
     source = source.removeprefix("\ufeff")
+    if report_control_characters(source, rel_path, reporter):
+        return None
+    if not SLUG.match(module_id):
+        reporter.error(
+            Loc(rel_path, 1, 1),
+            f"module folder name '{module_id}' is not an id: use lowercase ASCII letters, digits and single "
+            "hyphens (e.g. 'donnees-de-base'); the id names catalogs, files and URLs",
+            "invalid-id",
+        )
+        return None
     ctx = _Context(rel_path, directory, source.splitlines(), reporter)
     tokens = parser().parse(source, ctx.env)
     if not tokens or tokens[0].type != "front_matter":

@@ -29,8 +29,12 @@ def module_images(module: Module) -> list[str]:
 
 
 def read_image(project_root: Path, module: Module, src: str) -> bytes:
-    """The bytes of one of the module's images."""
-    return (project_root / module.directory / image_path(src)).read_bytes()
+    """The bytes of one of the module's images (the loader checked it; never a file outside the module)."""
+    folder = (project_root / module.directory).resolve()
+    path = (folder / image_path(src)).resolve()
+    if not path.is_relative_to(folder):
+        raise ValueError(f"image {src!r} leads outside modules/{module.id}")
+    return path.read_bytes()
 
 
 def data_uri(data: bytes, path: str) -> str:

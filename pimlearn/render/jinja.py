@@ -11,6 +11,7 @@ import jinja2
 
 from ..i18n.catalogs import ui_translations
 from ..model import Course, plain_text
+from . import uitext
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -64,5 +65,6 @@ def templates(project_root: Path, course: Course) -> Templates:
     )
     env.filters["plain"] = lambda text: plain_text(text) if text else ""
     translations = ui_translations(project_root, course.locale or course.language)
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Translators write the ui catalog: their strings are escaped like any other text (uitext.py).
+    uitext.install(env, translations)
     return Templates(env, translations)

@@ -14,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .uitext import plain
+
 PDF_UA = "pdf/ua-1"
 """Tagged PDF with a structure tree, language and title: what screen readers need."""
 
@@ -23,6 +25,7 @@ _FONT_CONFIG: Any = None
 
 def css_string(value: str) -> Markup:
     """``value`` as a quoted CSS string (safe inside ``content:``)."""
+    value = str(plain(value))  # CSS holds a translated string's text, not its HTML escapes
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
     return Markup(f'"{escaped}"')
 
@@ -34,7 +37,7 @@ def css_content(value: str, **placeholders: str) -> Markup:
     gives ``"Page " counter(page) " of " counter(pages)``.
     """
     parts: list[str] = []
-    rest = str(value)
+    rest = str(plain(value))
     while rest:
         positions = [(rest.find("{" + name + "}"), name) for name in placeholders if "{" + name + "}" in rest]
         if not positions:
