@@ -38,6 +38,16 @@ def project_root(project_dir: Path) -> Path:
         raise click.UsageError(str(exc)) from None
 
 
+def locale_codes(ctx: click.Context, param: click.Parameter, values: Any) -> Any:
+    """Refuse a ``-l`` value that is not a locale code (``../../x`` would name a folder outside the project)."""
+    from .i18n.locales import locale_problem
+
+    for value in (values,) if isinstance(values, str) else values or ():
+        if problem := locale_problem(value):
+            raise click.BadParameter(problem)
+    return values
+
+
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
     """All diagnostics on stderr, errors and warnings alike."""
     if diagnostics:
@@ -59,7 +69,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("courses", nargs=-1)
-@click.option("-l", "--locale", "locales", multiple=True, help="Build only this locale (repeatable).")
+@click.option(
+    "-l", "--locale", "locales", multiple=True, callback=locale_codes, help="Build only this locale (repeatable)."
+)
+@click.option(
+    "--extra-locale",
+    "extra_locales",
+    multiple=True,
+    callback=locale_codes,
+    help="Also build this locale although the course does not list it (a preview; repeatable).",
+)
 @click.option(
     "-f",
     "--format",
@@ -90,6 +109,7 @@ def main() -> None:
 def build(
     courses: tuple[str, ...],
     locales: tuple[str, ...],
+    extra_locales: tuple[str, ...],
     format_names: tuple[str, ...],
     jobs: int,
     out_dir: Path | None,
@@ -112,6 +132,7 @@ def build(
         jobs=jobs,
         strict=strict,
         per_module=per_module,
+        extra_locales=extra_locales,
     )
     try:
         result = run_build(root, options)
@@ -170,7 +191,9 @@ def check(project_dir: Path) -> None:
 
 @main.command()
 @click.argument("course", required=False)
-@click.option("-l", "--locale", help="Locale to preview (default: the course's source language).")
+@click.option(
+    "-l", "--locale", callback=locale_codes, help="Locale to open first (default: the course's source language)."
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @project_option
 def serve(course: str | None, locale: str | None, port: int, project_dir: Path) -> None:
@@ -285,7 +308,12 @@ def i18n_extract(project_dir: Path) -> None:
 
 @i18n.command("update")
 @click.option(
-    "-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable); may add a locale not yet built."
+    "-l",
+    "--locale",
+    "locales",
+    multiple=True,
+    callback=locale_codes,
+    help="Only this locale (repeatable); may add a locale not yet built.",
 )
 @click.option("--force", is_flag=True, help="Accept an update that makes more than 30 % of translations obsolete.")
 @project_option
@@ -295,7 +323,7 @@ def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> Non
 
 
 @i18n.command("stats")
-@click.option("-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable).")
+@click.option("-l", "--locale", "locales", multiple=True, callback=locale_codes, help="Only this locale (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--min",
