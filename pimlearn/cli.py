@@ -198,6 +198,7 @@ def check(project_dir: Path) -> None:
 @project_option
 def serve(course: str | None, locale: str | None, port: int, project_dir: Path) -> None:
     """Preview COURSE's web version on localhost; rebuilds and reloads on save."""
+    from .serve import ServeError
     from .serve import serve as run_serve
 
     root = project_root(project_dir)
@@ -207,17 +208,31 @@ def serve(course: str | None, locale: str | None, port: int, project_dir: Path) 
             raise click.UsageError("the project has no course to preview (courses/<id>/course.yml)")
         course = available[0]
     _check_course_names(root, (course,))
+    language, listed = _course_locales(root, course)
     if locale is None:
-        locale = _source_language(root, course)
-    run_serve(root, course, locale, port, lambda message, error: click.echo(message, err=error))
+        locale = language
+    elif listed and locale not in listed:
+        from .i18n.locales import close_locales
+
+        raise click.BadParameter(
+            f"course '{course}' does not list the locale '{locale}' (its locales: {', '.join(listed)})"
+            f"{close_locales(locale, listed)}",
+            param_hint="'-l'",
+        )
+    try:
+        run_serve(root, course, locale, port, lambda message, error: click.echo(message, err=error))
+    except ServeError as exc:
+        click.echo(f"pimlearn: {exc}", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
 
 
-def _source_language(root: Path, course: str) -> str:
+def _course_locales(root: Path, course: str) -> tuple[str, tuple[str, ...]]:
+    """The course's source language and locales (``en`` and none when course.yml cannot be read yet)."""
     from .diagnostics import Reporter
     from .load.course import load_course
 
     loaded = load_course(root / "courses" / course, root, Reporter())
-    return loaded.course.language if loaded else "en"
+    return (loaded.course.language, loaded.course.locales) if loaded else ("en", ())
 
 
 @main.group()
