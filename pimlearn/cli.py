@@ -242,12 +242,25 @@ def new() -> None:
 
 @new.command("module")
 @click.argument("module_id")
+@click.option("--course", "course_id", help="Also add the module to this course's 'modules:' list.")
 @project_option
-def new_module(module_id: str, project_dir: Path) -> None:
-    """Create modules/MODULE_ID/module.md."""
+def new_module(module_id: str, course_id: str | None, project_dir: Path) -> None:
+    """Create modules/MODULE_ID/module.md (and add it to a course with --course)."""
     from .scaffold import create_module
 
-    _scaffold(lambda: create_module(project_dir.resolve(), module_id))
+    root = project_dir.resolve()
+    _scaffold(lambda: create_module(root, module_id, course_id))
+    if course_id is not None:
+        click.echo(f"pimlearn: added '{module_id}' to the modules of courses/{course_id}/course.yml")
+        return
+    courses = sorted(p.parent.name for p in (root / "courses").glob("*/course.yml"))
+    if courses:
+        click.echo(
+            f"Next: no course lists '{module_id}' yet, so no build includes it: add it to the 'modules:' list "
+            f"of courses/{courses[0]}/course.yml (next time, 'pimlearn new module ID --course {courses[0]}' does it)"
+        )
+    else:
+        click.echo("Next: create a course that lists it: pimlearn new course ID")
 
 
 @new.command("course")
