@@ -128,7 +128,10 @@ def error_page(errors: str) -> str:
     """The page that stands in for a page the failed build could not make: every diagnostic, escaped."""
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>pimlearn preview: errors</title>"
-        "</head><body><main><h1>The preview could not be built</h1>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}"
+        "pre{white-space:pre-wrap;background:#fdf3f3;border-inline-start:4px solid #a4262c;padding:1rem}"
+        "</style></head><body><main><h1>The preview could not be built</h1>"
         f"<pre id='pimlearn-build-errors'>{html.escape(errors, quote=False)}</pre>"
         "<p>Fix the files named above and save: this page reloads by itself.</p></main></body></html>"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,7 +23,8 @@ COURSE = "title: Yes\nversion: 1.0.0\nlanguage: en\nlocales: [en, no]\nstart_tim
 
 def _front(extra: str = "") -> str:
     objectives = "".join(f"  - {trap}\n" for trap in TRAPS)
-    return f"---\ntitle: 1.10\nsummary: 12:30\nduration: 60\nobjectives:\n{objectives}{extra}---\n\nIntro.\n\n"
+    session = "session:\n  - minutes: 60\n    activity: Yes\n    method: no\n    materials: [1.10, 2015-05-01]\n"
+    return f"---\ntitle: 1.10\nsummary: 12:30\nduration: 60\nobjectives:\n{objectives}{session}{extra}---\n\nIntro.\n\n"
 
 
 QUESTIONS = """\
@@ -88,6 +88,9 @@ def test_every_trap_is_kept_as_written_in_front_matter_questions_and_course(tmp_
     assert module.title.source == "1.10"
     assert module.summary is not None and module.summary.source == "12:30"
     assert [o.source for o in module.objectives] == TRAPS
+    step = module.session[0]
+    assert (step.activity.source, step.method and step.method.source) == ("Yes", "no")
+    assert [m.source for m in step.materials] == ["1.10", "2015-05-01"]
     questions = {b.id: b for b in walk_blocks(module.sections[0].blocks) if isinstance(b, Question)}
     q1 = questions["q1"]
     assert q1.prompt.source == "12:30"
@@ -199,9 +202,7 @@ def test_alias_expansion_bombs_are_refused_at_once(tmp_path: Path) -> None:
         lines.append(f"{current}: &{current} [" + ", ".join([f"*{previous}"] * 9) + "]")
     front = "\n".join(lines) + "\n"
     files: Files = {C: COURSE, M: _front().replace("duration: 60\n", front) + "Text.\n"}
-    start = time.monotonic()
-    errors = _errors(write_project(tmp_path / "p", files))
-    assert time.monotonic() - start < 20
+    errors = _errors(write_project(tmp_path / "p", files))  # expanding it would take 9**11 nodes
     assert errors == [
         f"{M}:5:8: error: YAML aliases ('*name') are not supported: write the value out in full "
         "(or put text that starts with '*' in quotes) [yaml-alias]"
