@@ -123,6 +123,8 @@ def test_the_learner_sees_what_the_author_wrote(tmp_path: Path) -> None:
             "quoted: write duration: 60 [invalid-type]",
         ),
         ("duration: 1_000\n", "'duration' must be a whole number of minutes, got '1_000' [invalid-type]"),
+        ("duration: 'ninety'\n", "'duration' must be a whole number of minutes, got 'ninety' [invalid-type]"),
+        ("duration: " + "9x" * 50 + "\n", f"got '{'9x' * 29}9…' [invalid-type]"),
         ("duration: .inf\n", "'duration' must be a whole number of minutes, got '.inf' [invalid-type]"),
         (
             "duration: 99999999999999999999999\n",

@@ -64,6 +64,11 @@ def _shown(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _clip(value: str, limit: int = 60) -> str:
+    """A value short enough to quote in a message."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def scalar_text(node: YNode) -> str | None:
     """The characters of a scalar exactly as written (``None`` for a mapping, a list or an empty value)."""
     return node.value if isinstance(node.value, str) else None
@@ -127,7 +132,7 @@ class MapReader:
         return item
 
     def _type_error(self, key: str, item: YNode, expected: str, hint: str = "") -> None:
-        shown = f"'{item.value}'" if isinstance(item.value, str) else item.kind
+        shown = f"'{_clip(item.value)}'" if isinstance(item.value, str) else item.kind
         self.fail(item.loc, f"'{key}' must be {expected}, got {shown}{hint}", "invalid-type")
 
     def _scalar(self, key: str, item: YNode) -> str | None:
@@ -146,12 +151,12 @@ class MapReader:
             return None
         return item
 
-    def _quoted_hint(self, key: str, item: YNode) -> str:
-        """How to write a value that YAML read as text because it is quoted."""
-        value = item.value if isinstance(item.value, str) else ""
-        if item.plain or not value:
+    def _quoted_hint(self, key: str, item: YNode, number: bool = False) -> str:
+        """How to write a value that YAML read as text because it is quoted (a number, or true/false)."""
+        value = item.value.strip() if isinstance(item.value, str) else ""
+        if item.plain or not value or (number and core_number(value) is None):
             return ""
-        return f"; YAML read the string '{value}' because it is quoted: write {key}: {value.strip()}"
+        return f"; YAML read the string '{value}' because it is quoted: write {key}: {value}"
 
     # -- typed values ----------------------------------------------------------------
 
@@ -217,7 +222,7 @@ class MapReader:
                 key,
                 item,
                 "a whole number" + (f" of {unit}" if unit else "") + (f" {hint}" if hint else ""),
-                self._quoted_hint(key, item),
+                self._quoted_hint(key, item, number=True),
             )
             return default
         value = number
@@ -249,7 +254,7 @@ class MapReader:
             return default
         number = core_number(item.value) if item.plain and isinstance(item.value, str) else None
         if number is None:
-            self._type_error(key, item, "a number", self._quoted_hint(key, item))
+            self._type_error(key, item, "a number", self._quoted_hint(key, item, number=True))
             return default
         if not math.isfinite(number) or not minimum <= number <= maximum:
             self.fail(
