@@ -263,6 +263,11 @@ def test_deep_block_nesting_is_a_located_error(tmp_path: Path) -> None:
             "quote all of it (text: \"'Yes' she said\") [yaml-syntax]",
         ),
         (
+            "objectives: [a]]\n",
+            "modules/m1/module.md:3:16: error: a closing bracket without its opening one: remove it, or put the "
+            "whole value in quotes [yaml-syntax]",
+        ),
+        (
             "summary: a\x07b\n",
             "modules/m1/module.md:3:11: error: the character U+0007 cannot appear in YAML: remove it [yaml-syntax]",
         ),

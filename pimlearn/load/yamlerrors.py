@@ -62,6 +62,8 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str], file_line: Callable[[ya
             "unexpected text after a quoted value: when a value starts with a quote, "
             "quote all of it (text: \"'Yes' she said\")"
         )
+    if "block end" in problem and ("']'" in problem or "'}'" in problem):
+        return "a closing bracket without its opening one: remove it, or put the whole value in quotes"
     if "block end" in problem and "'-'" in problem:
         return (
             f"a list item where a key was expected{shown}: indent the list under its key, "
@@ -85,9 +87,10 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str], file_line: Callable[[ya
 def place(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
     """Where to report: the start of the broken construct when PyYAML knows it, else where it noticed.
 
-    Text after a closed quote is its own construct: the enclosing mapping's start would hide it.
+    Text after a closed quote, or a stray closing bracket, is its own construct: the enclosing mapping's
+    start would hide it.
     """
-    if "<scalar>" in (exc.problem or ""):
+    if any(found in (exc.problem or "") for found in ("<scalar>", "']'", "'}'")):
         return exc.problem_mark or exc.context_mark
     return exc.context_mark or exc.problem_mark
 
