@@ -90,7 +90,8 @@ def place(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
     Text after a closed quote, or a stray closing bracket, is its own construct: the enclosing mapping's
     start would hide it.
     """
-    if any(found in (exc.problem or "") for found in ("<scalar>", "']'", "'}'")):
+    problem = exc.problem or ""
+    if "block end" in problem and any(found in problem for found in ("<scalar>", "']'", "'}'")):
         return exc.problem_mark or exc.context_mark
     return exc.context_mark or exc.problem_mark
 
