@@ -281,3 +281,22 @@ def test_deep_block_nesting_is_a_located_error(tmp_path: Path) -> None:
 def test_yaml_syntax_errors_read_as_sentences_with_a_hint(tmp_path: Path, front: str, expected: str) -> None:
     files: Files = {C: COURSE, M: "---\ntitle: T\n" + front + "---\n\nText.\n"}
     assert _errors(write_project(tmp_path / "p", files)) == [expected]
+
+
+def test_text_cut_at_a_comment_is_a_warning_and_comments_elsewhere_are_fine(tmp_path: Path) -> None:
+    front = (
+        "---\ntitle: Principle #3\nduration: 60  # minutes\nobjectives:\n  - 'Keep #1 in quotes'\n"
+        "  - Step #2 of the plan\n---\n\nText.\n\n"
+        "```question\nid: q1\ntype: ordering\nprompt: Order  # the prompt\nitems: [a, b]\n```\n"
+    )
+    front += "```question\nid: q2\ntype: ordering\nprompt: P\nitems:\n  - a #1\n  - b\n```\n"
+    root = write_project(tmp_path / "p", {C: COURSE.replace("[en, no]", "[en]"), M: front})
+    found = [str(d) for d in check(root)]
+    assert found == [
+        f"{M}:2:8: warning: the text 'Principle' stops before ' #3': YAML reads ' #' as the start of a comment; "
+        "put the whole text in quotes to keep it (or move the comment to its own line) [yaml-comment]",
+        f"{M}:6:5: warning: the text 'Step' stops before ' #2 of the plan': YAML reads ' #' as the start of a "
+        "comment; put the whole text in quotes to keep it (or move the comment to its own line) [yaml-comment]",
+        f"{M}:22:5: warning: the text 'a' stops before ' #1': YAML reads ' #' as the start of a "
+        "comment; put the whole text in quotes to keep it (or move the comment to its own line) [yaml-comment]",
+    ]

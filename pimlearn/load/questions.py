@@ -154,6 +154,7 @@ def _matching(r: MapReader) -> dict[str, object]:
             continue
         texts: list[Text] = []
         for side in entry.value:
+            r.warn_comment(side)
             value = (scalar_text(side) or "").strip()
             if not value:
                 r.fail(side.loc, "both sides of a pair must be non-empty text", "invalid-pair")
@@ -171,6 +172,7 @@ def _ordering(r: MapReader) -> dict[str, object]:
     entries = r.sequence("items", required=True)
     items: list[Text] = []
     for entry in entries:
+        r.warn_comment(entry)
         value = (scalar_text(entry) or "").strip()
         if not value:
             r.fail(entry.loc, "each item must be non-empty text", "invalid-type")

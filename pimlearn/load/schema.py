@@ -142,6 +142,16 @@ class MapReader:
             self._type_error(key, item, "text")
         return value
 
+    def warn_comment(self, item: YNode) -> None:
+        """Warn when a text value was cut at ' #': YAML reads the rest as a comment, not as the author's text."""
+        if item.comment.strip() and isinstance(item.value, str):
+            self.reporter.warning(
+                item.loc,
+                f"the text '{_clip(item.value)}' stops before ' #{_clip(item.comment, 30)}': YAML reads ' #' as the "
+                "start of a comment; put the whole text in quotes to keep it (or move the comment to its own line)",
+                "yaml-comment",
+            )
+
     def _typed(self, key: str, required: bool) -> YNode | None:
         """The node of a boolean or numeric field: the null spellings (``~``, ``null``) mean absent."""
         item = self.get(key, required)
@@ -181,6 +191,7 @@ class MapReader:
         text = self._scalar(key, item)
         if text is None:
             return None
+        self.warn_comment(item)
         value = text.strip()
         if not value:
             if required:
@@ -322,6 +333,9 @@ class MapReader:
 
     def texts(self, key: str, required: bool = False) -> tuple[Text, ...]:
         """A list of translatable inline-Markdown strings."""
+        listed = self.items.get(key)
+        for entry in listed.value if listed is not None and isinstance(listed.value, list) else []:
+            self.warn_comment(entry)
         texts = []
         for value, loc in self.strings(key, required):
             if not value:

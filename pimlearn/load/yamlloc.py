@@ -15,6 +15,7 @@ nesting is bounded, so no input can make loading run forever or overflow.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -29,6 +30,8 @@ from .yamlerrors import MAX_DEPTH, YamlRefused, explain, place
 Value = Union[None, str, "dict[str, YNode]", "list[YNode]"]
 
 STR_TAG = "tag:yaml.org,2002:str"
+_TRAILING_COMMENT = re.compile(r"[ \t]#(?P<comment>.*)\Z")
+"""One space then '#': most likely part of the text ("Principle #3"); comments are set apart by two or more."""
 NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})
 """Plain scalars YAML 1.2 (core schema) reads as null: an empty value for every field, the rest only
 for fields that are not text (a title written ``~`` is the text "~")."""
@@ -46,6 +49,8 @@ class YNode:
     loc: Loc
     key_locs: dict[str, Loc] = field(default_factory=dict)
     plain: bool = False
+    comment: str = ""
+    """A ``# comment`` after a plain scalar on the same line: YAML drops it from the value."""
 
     @property
     def kind(self) -> str:
@@ -155,10 +160,10 @@ def parse_yaml(text: str, origin: Origin, reporter: Reporter) -> YNode | None:
             loader.dispose()
     if node is None:
         return YNode(None, origin.loc(None))
-    return _convert(node, origin, reporter)
+    return _convert(node, origin, reporter, text.splitlines())
 
 
-def _convert(node: Node, origin: Origin, reporter: Reporter) -> YNode:
+def _convert(node: Node, origin: Origin, reporter: Reporter, lines: list[str]) -> YNode:
     loc = origin.loc(node.start_mark)
     if isinstance(node, MappingNode):
         items: dict[str, YNode] = {}
@@ -176,11 +181,11 @@ def _convert(node: Node, origin: Origin, reporter: Reporter) -> YNode:
                     "duplicate-key",
                 )
                 continue
-            items[key] = _convert(value_node, origin, reporter)
+            items[key] = _convert(value_node, origin, reporter, lines)
             key_locs[key] = key_loc
         return YNode(items, loc, key_locs)
     if isinstance(node, SequenceNode):
-        return YNode([_convert(child, origin, reporter) for child in node.value], loc)
+        return YNode([_convert(child, origin, reporter, lines) for child in node.value], loc)
     assert isinstance(node, ScalarNode)
     if node.tag != STR_TAG:
         reporter.error(
@@ -193,4 +198,13 @@ def _convert(node: Node, origin: Origin, reporter: Reporter) -> YNode:
     plain = node.style is None
     if plain and node.value == "":
         return YNode(None, loc, plain=True)
-    return YNode(str(node.value), loc, plain=plain)
+    return YNode(str(node.value), loc, plain=plain, comment=_comment_after(node, lines) if plain else "")
+
+
+def _comment_after(node: ScalarNode, lines: list[str]) -> str:
+    """The comment that follows a plain scalar on its line (``Principle #3`` is ``Principle`` + a comment)."""
+    end = node.end_mark
+    if end is None or end.line >= len(lines):
+        return ""
+    match = _TRAILING_COMMENT.match(lines[end.line][end.column :])
+    return match.group("comment") if match else ""
