@@ -38,6 +38,16 @@ def project_root(project_dir: Path) -> Path:
         raise click.UsageError(str(exc)) from None
 
 
+def locale_codes(ctx: click.Context, param: click.Parameter, values: Any) -> Any:
+    """Refuse a ``-l`` value that is not a locale code (``../../x`` would name a folder outside the project)."""
+    from .i18n.locales import locale_problem
+
+    for value in (values,) if isinstance(values, str) else values or ():
+        if problem := locale_problem(value):
+            raise click.BadParameter(problem)
+    return values
+
+
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
     """All diagnostics on stderr, errors and warnings alike."""
     if diagnostics:
@@ -59,7 +69,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("courses", nargs=-1)
-@click.option("-l", "--locale", "locales", multiple=True, help="Build only this locale (repeatable).")
+@click.option(
+    "-l", "--locale", "locales", multiple=True, callback=locale_codes, help="Build only this locale (repeatable)."
+)
+@click.option(
+    "--extra-locale",
+    "extra_locales",
+    multiple=True,
+    callback=locale_codes,
+    help="Also build this locale although the course does not list it (a preview; repeatable).",
+)
 @click.option(
     "-f",
     "--format",
@@ -91,6 +110,7 @@ def main() -> None:
 def build(
     courses: tuple[str, ...],
     locales: tuple[str, ...],
+    extra_locales: tuple[str, ...],
     format_names: tuple[str, ...],
     jobs: int,
     out_dir: Path | None,
@@ -115,6 +135,7 @@ def build(
         jobs=jobs,
         strict=strict,
         per_module=per_module,
+        extra_locales=extra_locales,
     )
     progress = BuildProgress()
     progress.enabled = progress.enabled and not quiet
@@ -179,11 +200,14 @@ def check(project_dir: Path) -> None:
 
 @main.command()
 @click.argument("course", required=False)
-@click.option("-l", "--locale", help="Locale to preview (default: the course's source language).")
+@click.option(
+    "-l", "--locale", callback=locale_codes, help="Locale to open first (default: the course's source language)."
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @project_option
 def serve(course: str | None, locale: str | None, port: int, project_dir: Path) -> None:
     """Preview COURSE's web version on localhost; rebuilds and reloads on save."""
+    from .serve import ServeError
     from .serve import serve as run_serve
 
     root = project_root(project_dir)
@@ -193,17 +217,31 @@ def serve(course: str | None, locale: str | None, port: int, project_dir: Path) 
             raise click.UsageError("the project has no course to preview (courses/<id>/course.yml)")
         course = available[0]
     _check_course_names(root, (course,))
+    language, listed = _course_locales(root, course)
     if locale is None:
-        locale = _source_language(root, course)
-    run_serve(root, course, locale, port, lambda message, error: click.echo(message, err=error))
+        locale = language
+    elif listed and locale not in listed:
+        from .i18n.locales import close_locales
+
+        raise click.BadParameter(
+            f"course '{course}' does not list the locale '{locale}' (its locales: {', '.join(listed)})"
+            f"{close_locales(locale, listed)}",
+            param_hint="'-l'",
+        )
+    try:
+        run_serve(root, course, locale, port, lambda message, error: click.echo(message, err=error))
+    except ServeError as exc:
+        click.echo(f"pimlearn: {exc}", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
 
 
-def _source_language(root: Path, course: str) -> str:
+def _course_locales(root: Path, course: str) -> tuple[str, tuple[str, ...]]:
+    """The course's source language and locales (``en`` and none when course.yml cannot be read yet)."""
     from .diagnostics import Reporter
     from .load.course import load_course
 
     loaded = load_course(root / "courses" / course, root, Reporter())
-    return loaded.course.language if loaded else "en"
+    return (loaded.course.language, loaded.course.locales) if loaded else ("en", ())
 
 
 @main.group()
@@ -213,12 +251,25 @@ def new() -> None:
 
 @new.command("module")
 @click.argument("module_id")
+@click.option("--course", "course_id", help="Also add the module to this course's 'modules:' list.")
 @project_option
-def new_module(module_id: str, project_dir: Path) -> None:
-    """Create modules/MODULE_ID/module.md."""
+def new_module(module_id: str, course_id: str | None, project_dir: Path) -> None:
+    """Create modules/MODULE_ID/module.md (and add it to a course with --course)."""
     from .scaffold import create_module
 
-    _scaffold(lambda: create_module(project_dir.resolve(), module_id))
+    root = project_dir.resolve()
+    _scaffold(lambda: create_module(root, module_id, course_id))
+    if course_id is not None:
+        click.echo(f"pimlearn: added '{module_id}' to the modules of courses/{course_id}/course.yml")
+        return
+    courses = sorted(p.parent.name for p in (root / "courses").glob("*/course.yml"))
+    if courses:
+        click.echo(
+            f"Next: no course lists '{module_id}' yet, so no build includes it: add it to the 'modules:' list "
+            f"of courses/{courses[0]}/course.yml (next time, 'pimlearn new module ID --course {courses[0]}' does it)"
+        )
+    else:
+        click.echo("Next: create a course that lists it: pimlearn new course ID")
 
 
 @new.command("course")
@@ -294,7 +345,12 @@ def i18n_extract(project_dir: Path) -> None:
 
 @i18n.command("update")
 @click.option(
-    "-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable); may add a locale not yet built."
+    "-l",
+    "--locale",
+    "locales",
+    multiple=True,
+    callback=locale_codes,
+    help="Only this locale (repeatable); may add a locale not yet built.",
 )
 @click.option("--force", is_flag=True, help="Accept an update that makes more than 30 % of translations obsolete.")
 @project_option
@@ -304,7 +360,7 @@ def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> Non
 
 
 @i18n.command("stats")
-@click.option("-l", "--locale", "locales", multiple=True, help="Only this locale (repeatable).")
+@click.option("-l", "--locale", "locales", multiple=True, callback=locale_codes, help="Only this locale (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--min",

@@ -18,10 +18,11 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Reporter
 from .formats import RenderContext, Rendered, default_formats, formats
 from .formats.scorm import check_course as check_scorm
+from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
-from .model import Project
+from .model import Loc, Project
 from .package.artifact import Artifact
 from .package.writer import WriteReport, planned_files, write_artifacts
 from .validate import validate
@@ -42,6 +43,8 @@ class BuildOptions:
     """Fail on warnings too."""
     per_module: bool = False
     """SCORM: also write one package per module."""
+    extra_locales: tuple[str, ...] = ()
+    """Locales to build although the course does not list them (a preview of a translation in progress)."""
 
 
 @dataclass
@@ -107,6 +110,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         project = load_project(root, reporter, options.courses, all_modules=False)
     with timings.stage("validate"):
         validate(project, reporter)
+        check_locales(project, options, reporter)
     reporter.raise_if_failed(options.strict)
     with timings.stage("translate"):
         translations = Translations(Path(project.root))
@@ -140,7 +144,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
     epoch = source_date_epoch()
     names = options.formats or default_formats()
     for course in project.courses:
-        locales = options.locales or course.locales
+        locales = tuple(dict.fromkeys((*(options.locales or course.locales), *options.extra_locales)))
         for locale in locales:
             contexts.append(
                 RenderContext(
@@ -153,6 +157,25 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                 )
             )
     return contexts
+
+
+def check_locales(project: Project, options: BuildOptions, reporter: Reporter) -> None:
+    """Every locale asked for is a locale code, and one the course lists unless it is an explicit extra."""
+    for code in (*options.locales, *options.extra_locales):
+        if problem := locale_problem(code):
+            reporter.error(Loc("courses"), problem, "invalid-locale")
+    for course in project.courses:
+        for code in options.locales:
+            if code in course.locales or code in options.extra_locales or not is_locale_code(code):
+                continue
+            listed = ", ".join(course.locales)
+            reporter.error(
+                course.loc,
+                f"course '{course.id}' does not list the locale '{code}' (its locales: {listed})"
+                f"{close_locales(code, course.locales)}: add it to 'locales', "
+                f"or preview it with --extra-locale {code}",
+                "locale-unknown",
+            )
 
 
 def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:

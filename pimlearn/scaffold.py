@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from .diagnostics import did_you_mean
 from .load.schema import SLUG
 
 MODULE_TEMPLATE = """\
@@ -67,16 +69,74 @@ def _check_id(kind: str, value: str) -> None:
         raise ValueError(f"{kind} id '{value}' is not a slug: use lowercase letters, digits and single hyphens")
 
 
-def create_module(root: Path, module_id: str) -> Path:
-    """Create ``modules/<id>/module.md`` (and its images/ folder); refuse to overwrite."""
+def create_module(root: Path, module_id: str, course_id: str | None = None) -> Path:
+    """Create ``modules/<id>/module.md`` (and its images/ folder); refuse to overwrite.
+
+    With ``course_id`` the module is also appended to that course's ``modules:`` list; the course file
+    is checked first, so nothing is created when it cannot be updated.
+    """
     _check_id("module", module_id)
     folder = root / "modules" / module_id
     target = folder / "module.md"
     if target.exists():
         raise FileExistsError(f"{target} already exists")
+    course_file, course_text = None, ""
+    if course_id is not None:
+        course_file = _course_file(root, course_id)
+        course_text = add_module_to_course(course_file.read_text(encoding="utf-8"), module_id, course_file)
     (folder / "images").mkdir(parents=True, exist_ok=True)
     target.write_text(MODULE_TEMPLATE.format(title=module_id.replace("-", " ").capitalize()), encoding="utf-8")
+    if course_file is not None:
+        course_file.write_text(course_text, encoding="utf-8")
     return target
+
+
+def _course_file(root: Path, course_id: str) -> Path:
+    course_file = root / "courses" / course_id / "course.yml"
+    if not course_file.is_file():
+        available = sorted(p.parent.name for p in (root / "courses").glob("*/course.yml"))
+        hint = did_you_mean(course_id, available) or f" (courses: {', '.join(available) or 'none'})"
+        raise ValueError(f"no course '{course_id}'{hint}")
+    return course_file
+
+
+_FLOW_MODULES = re.compile(r"^(?P<head>modules:\s*\[)(?P<items>[^\]#]*)\](?P<tail>.*)$", re.MULTILINE)
+_BLOCK_KEY = re.compile(r"modules:[ \t]*(#.*)?\Z")
+
+
+def add_module_to_course(text: str, module_id: str, path: Path) -> str:
+    """course.yml text with ``module_id`` appended to its ``modules:`` list, everything else as written."""
+    flow = _FLOW_MODULES.search(text)
+    if flow:
+        items = [item.strip() for item in flow.group("items").split(",") if item.strip()]
+        if module_id in items:
+            raise ValueError(f"{path} already lists '{module_id}' in 'modules'")
+        inner = flow.group("items").rstrip()
+        joined = f"{inner}, {module_id}" if inner.strip() else module_id
+        return text[: flow.start()] + f"{flow.group('head')}{joined}]{flow.group('tail')}" + text[flow.end() :]
+    lines = text.splitlines(keepends=True)
+    for start, line in enumerate(lines):
+        if not _BLOCK_KEY.match(line.rstrip("\r\n")):
+            continue
+        entries = []
+        for index in range(start + 1, len(lines)):
+            stripped = lines[index].strip()
+            if stripped.startswith("-"):
+                entries.append(index)
+            elif stripped and not stripped.startswith("#"):
+                break
+        if not entries:
+            break
+        listed = [lines[i].strip()[1:].split("#", 1)[0].strip() for i in entries]
+        if module_id in listed:
+            raise ValueError(f"{path} already lists '{module_id}' in 'modules'")
+        last = lines[entries[-1]]
+        indent = last[: len(last) - len(last.lstrip())]
+        if not last.endswith("\n"):
+            lines[entries[-1]] = last + "\n"
+        lines.insert(entries[-1] + 1, f"{indent}- {module_id}\n")
+        return "".join(lines)
+    raise ValueError(f"cannot find the 'modules:' list in {path}: add '{module_id}' to it by hand")
 
 
 def create_course(root: Path, course_id: str) -> Path:

@@ -1,13 +1,17 @@
 """``pimlearn serve``: a live preview of one course's web version that rebuilds on save.
 
 The preview is built into a temporary folder (``dist/`` is never touched) and
-served on localhost. Every HTML page gets a small script that asks the server
-for the build number once a second and reloads when it changes; when the
-sources have errors, the page shows them instead of stale content.
+served on localhost, every locale of the course, so the language links work.
+Every HTML page gets a small script that asks the server for the build number
+once a second and reloads when it changes; when the sources have errors, the
+page shows them instead of stale content, and when there is no page yet (the
+first build failed) an error page stands in for it until the sources are fixed.
 """
 
 from __future__ import annotations
 
+import errno
+import html
 import http.server
 import json
 import tempfile
@@ -23,6 +27,8 @@ from .diagnostics import ContentError, format_diagnostics
 from .pipeline import BuildOptions, build
 
 WATCHED = ("courses", "modules", "templates", "locales")
+PORT_TRIES = 20
+"""How many ports after a busy one ``serve`` tries before giving up."""
 STATUS_PATH = "/__pimlearn/status"
 
 RELOAD_SCRIPT = """
@@ -85,9 +91,10 @@ def source_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 class Preview:
     """Builds the preview and rebuilds it whenever a source file changes."""
 
-    def __init__(self, root: Path, course: str, locale: str, out_dir: Path, log: Callable[[str, bool], None]) -> None:
+    def __init__(self, root: Path, course: str, out_dir: Path, log: Callable[[str, bool], None]) -> None:
         self.root = root
-        self.options = BuildOptions(courses=(course,), locales=(locale,), formats=("web",), out_dir=out_dir)
+        # Every locale of the course: the pages' language links lead to the others.
+        self.options = BuildOptions(courses=(course,), formats=("web",), out_dir=out_dir)
         self.state = PreviewState()
         self.log = log
         self.stopped = threading.Event()
@@ -117,26 +124,49 @@ class Preview:
                 self.rebuild()
 
 
+def error_page(errors: str) -> str:
+    """The page that stands in for a page the failed build could not make: every diagnostic, escaped."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>pimlearn preview: errors</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}"
+        "pre{white-space:pre-wrap;background:#fdf3f3;border-inline-start:4px solid #a4262c;padding:1rem}"
+        "</style></head><body><main><h1>The preview could not be built</h1>"
+        f"<pre id='pimlearn-build-errors'>{html.escape(errors, quote=False)}</pre>"
+        "<p>Fix the files named above and save: this page reloads by itself.</p></main></body></html>"
+    )
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     state: PreviewState
 
-    def __init__(self, *args: Any, state: PreviewState, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, state: PreviewState, start: str, **kwargs: Any) -> None:
         self.state = state
+        self.start = start
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == STATUS_PATH:
+        route = self.path.split("?", 1)[0]
+        if route == STATUS_PATH:
             self._send(200, "application/json", self.state.as_json())
             return
+        if route == "/":
+            self.send_response(302)
+            self.send_header("Location", self.start)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
+        if path.is_dir() and not route.endswith("/"):
+            super().do_GET()  # redirects to the folder with a slash, so relative links resolve
+            return
+        if path.is_dir() or (not path.suffix and not path.exists()):
             path = path / "index.html"
-        if path.suffix == ".html" and not path.is_file() and self.state.errors:
-            # The first build failed: there is no page yet, so show the errors on a page of their own.
-            self._send_html(
-                "<!DOCTYPE html><html><head><meta charset='utf-8'><title>pimlearn preview</title>"
-                "</head><body><h1>The preview could not be built</h1></body></html>"
-            )
+        with self.state.lock:
+            errors = self.state.errors
+        if path.suffix == ".html" and not path.is_file() and errors:
+            # No page yet (the first build failed, or the page is new): show the errors in its place.
+            self._send_html(error_page(errors))
             return
         if path.suffix == ".html" and path.is_file():
             self._send_html(path.read_text(encoding="utf-8"))
@@ -160,18 +190,42 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class ServeError(Exception):
+    """The preview cannot listen (every port tried is busy, or the port is not allowed)."""
+
+
+def bind(port: int, handler: Callable[..., Any], log: Callable[[str, bool], None]) -> http.server.ThreadingHTTPServer:
+    """A server on ``port``, or on the next free one after it (saying which); 0 picks any free port."""
+    candidates = [port] if port == 0 else list(range(port, min(port + PORT_TRIES, 65536)))
+    for candidate in candidates:
+        try:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", candidate), handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                continue
+            raise ServeError(f"cannot listen on port {candidate}: {exc.strerror}") from None
+        if candidate != port:
+            log(f"pimlearn: port {port} is in use; serving on port {candidate} instead", False)
+        return server
+    raise ServeError(
+        f"ports {candidates[0]} to {candidates[-1]} are all in use: pass a free one with --port (0 picks any)"
+    )
+
+
 def serve(root: Path, course: str, locale: str, port: int, log: Callable[[str, bool], None]) -> None:
-    """Serve the preview until interrupted."""
+    """Serve the preview of every locale of ``course`` until interrupted, opening at ``locale``."""
     with tempfile.TemporaryDirectory(prefix="pimlearn-preview-") as tmp:
         out = Path(tmp)
-        preview = Preview(root, course, locale, out, log)
+        preview = Preview(root, course, out, log)
         preview.rebuild()
-        handler = partial(_Handler, state=preview.state, directory=str(out / course / locale / "web"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        start = f"/{locale}/web/"
+        handler = partial(_Handler, state=preview.state, start=start, directory=str(out / course))
+        server = bind(port, handler, log)
         watcher = threading.Thread(target=preview.watch, daemon=True)
         watcher.start()
         log(
-            f"pimlearn: serving {course} ({locale}) at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)",
+            f"pimlearn: serving {course} ({locale}) at http://127.0.0.1:{server.server_address[1]}{start}"
+            " (Ctrl+C to stop)",
             False,
         )
         try:

@@ -89,7 +89,10 @@ def test_new_module_and_course_pass_check(tmp_path: Path) -> None:
     (root / "modules").mkdir(parents=True)
     code, out, err = invoke("new", "module", "data-sharing", "--project", str(root))
     assert code == 0, err
-    assert out == f"pimlearn: created {root / 'modules/data-sharing/module.md'}\n"
+    assert out == (
+        f"pimlearn: created {root / 'modules/data-sharing/module.md'}\n"
+        "Next: create a course that lists it: pimlearn new course ID\n"
+    )
     code, out, err = invoke("new", "course", "starter", "--project", str(root))
     assert code == 0, err
     assert "modules: [data-sharing]" in (root / "courses/starter/course.yml").read_text(encoding="utf-8")

@@ -82,21 +82,23 @@ CASES: dict[str, tuple[Files, list[str]]] = {
     "yaml syntax error in front matter": (
         module("Text.\n", front="---\ntitle: T\nobjectives: [a, b\nduration: 5\n---\n\n"),
         [
-            f"{M}:4:9: error: invalid YAML: expected ',' or ']', but got ':' "
-            "(while parsing a flow sequence) [yaml-syntax]"
+            f"{M}:3:13: error: a list or mapping in brackets is not closed or lacks a comma "
+            "(noticed at line 4: `duration: 5`): close it with ']', and put text that holds commas, "
+            "colons or brackets in quotes [yaml-syntax]"
         ],
     ),
     "yaml syntax error in a question": (
         question("id: q1\ntype: single\nprompt: Which: one?\n"),
         [
-            f"{M}:8:14: error: invalid YAML: mapping values are not allowed here [yaml-syntax]",
+            f"{M}:8:14: error: a colon followed by a space inside a value starts a new key: put the text in quotes "
+            '(title: "Note: like this") [yaml-syntax]',
         ],
     ),
     "yaml syntax error in course.yml": (
         {C: "title: T\nversion: 1.0.0\nmodules: [m1\n", M: FRONT + "Text.\n"},
         [
-            f"{C}:4:1: error: invalid YAML: expected ',' or ']', but got '<stream end>' "
-            "(while parsing a flow sequence) [yaml-syntax]"
+            f"{C}:3:10: error: a list or mapping in brackets is not closed or lacks a comma: close it with ']', "
+            "and put text that holds commas, colons or brackets in quotes [yaml-syntax]"
         ],
     ),
     # ------------------------------------------------------------ questions
@@ -185,7 +187,7 @@ CASES: dict[str, tuple[Files, list[str]]] = {
         question("id: q1\ntype: true-false\nprompt: P?\nanswer: true\nattempts: 1.5\n"),
         [
             f"{M}:10:11: error: 'attempts' must be a whole number (leave it out for unlimited attempts), "
-            "got 1.5 [invalid-type]"
+            "got '1.5' [invalid-type]"
         ],
     ),
     "attempts unlimited in a course": (

@@ -173,7 +173,7 @@ def pseudo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for po_file in catalogs:
         fill_pseudo(po_file)
     out = root / "dist"
-    result = build(root, BuildOptions(locales=("xx",), out_dir=out))
+    result = build(root, BuildOptions(locales=("xx",), extra_locales=("xx",), out_dir=out))
     # Every catalog is complete: nothing may be reported as untranslated. (Not --strict: UPPERCASE text
     # is wider, so a full slide may rightly warn that it overflows.)
     assert [str(d) for d in result.warnings if d.code.startswith(("translation", "catalog"))] == []

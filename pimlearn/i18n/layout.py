@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .locales import catalog_name
+from .locales import catalog_name, is_locale_code
 
 UI = "ui"
 LOCALES = "locales"
@@ -45,7 +45,16 @@ def po_path(base: Path, locale: str, domain: str) -> Path:
 
 
 def catalog_locales(base: Path) -> list[str]:
-    """The locales that have a catalog folder under ``base`` (sorted)."""
+    """The locales that have a catalog folder under ``base`` (sorted; folders not named by a locale code are not)."""
+    return [name for name in _catalog_folders(base) if is_locale_code(name)]
+
+
+def misnamed_catalog_folders(base: Path) -> list[str]:
+    """Catalog folders under ``base`` whose name is not a locale code (``check`` reports them)."""
+    return [name for name in _catalog_folders(base) if not is_locale_code(name)]
+
+
+def _catalog_folders(base: Path) -> list[str]:
     if not base.is_dir():
         return []
     return sorted(p.name for p in base.iterdir() if p.name != "templates" and (p / "LC_MESSAGES").is_dir())

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+LOCALE_CODE = re.compile(r"[a-z]{2,3}([_-][A-Z][a-z]{3})?([_-]([A-Z]{2}|[0-9]{3}))?\Z")
+"""A locale code: a language (``fr``), optionally a script (``sr_Latn``) and a region (``pt_BR``, ``pt-BR``,
+``es_419``). The shape is BCP 47's language-script-region, with gettext's ``_`` accepted, so it is safe as a
+folder name; POSIX modifiers (``sr@latin``) are written as a script (``sr_Latn``)."""
+
+LOCALE_EXAMPLES = "language codes like en, fr, pt_BR, pt-BR, es_419 or sr_Latn"
+
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
 
 PLURAL_FORMS = {
@@ -61,6 +71,55 @@ NAMES = {
     "xx": "Pseudo-locale (xx)",
 }
 """Each language's name in itself, for language switchers."""
+
+
+def is_locale_code(code: str) -> bool:
+    """True when ``code`` has the shape of a locale code (and so is safe as a folder name)."""
+    return bool(LOCALE_CODE.match(code))
+
+
+def locale_problem(code: str) -> str:
+    """Why ``code`` is not a locale code, with the accepted shape ('' when it is one)."""
+    if is_locale_code(code):
+        return ""
+    hint = ""
+    if "@" in code:
+        hint = "; write a script as a subtag, not as a POSIX modifier (sr@latin is sr_Latn)"
+    elif is_locale_code(canonical := _canonical_case(code)):
+        hint = f" (did you mean '{canonical}'?)"
+    return f"'{code}' is not a locale code: use {LOCALE_EXAMPLES}{hint}"
+
+
+def close_locales(code: str, candidates: Iterable[str]) -> str:
+    """' (did you mean 'en' or 'es'?)' for locale codes one typo away (short codes defeat difflib's ratio)."""
+    wanted = code.replace("-", "_").lower()
+    close = [c for c in candidates if _one_typo(wanted, c.replace("-", "_").lower()) or language(c) == language(code)]
+    if not close:
+        return ""
+    quoted = [f"'{c}'" for c in close[:3]]
+    return f" (did you mean {' or '.join(quoted)}?)"
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """One letter changed, added, removed, or two neighbours swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _canonical_case(code: str) -> str:
+    """'PT_br' -> 'pt_BR', 'sr-latn' -> 'sr-Latn': BCP 47's customary case for each subtag."""
+    parts = re.split(r"([_-])", code)
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part)
+    return "".join(out)
 
 
 def language(locale: str) -> str:

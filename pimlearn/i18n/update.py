@@ -41,7 +41,7 @@ from .extract import (
     same_messages,
 )
 from .layout import BUILTIN_LOCALES, LOCALES, UI, catalog_locales, is_source_checkout, po_path, pot_path, shown_path
-from .locales import catalog_name, display_name, plural_forms
+from .locales import catalog_name, display_name, is_locale_code, locale_problem, plural_forms
 from .stats import translated_locales
 from .tools import msgfmt_check
 from .ui import builtin_template, project_template
@@ -103,6 +103,11 @@ class Domain:
 def project_domains(root: Path, project: Project, locales: Iterable[str], reporter: Reporter) -> list[Domain]:
     """Every domain of the project with the locales its catalogs are kept for."""
     wanted = tuple(dict.fromkeys(locales))
+    for code in wanted:
+        if problem := locale_problem(code):
+            # A code like '../../x' would put catalogs outside the project.
+            reporter.error(Loc(LOCALES), problem, "invalid-locale")
+    wanted = tuple(code for code in wanted if is_locale_code(code))
     base = root / LOCALES
     per_module: dict[str, list[str]] = {}
     union: list[str] = []

@@ -8,7 +8,8 @@ from ..diagnostics import Diagnostic, Reporter
 from ..model import Loc, Project
 from .catalogs import load_catalog
 from .extract import course_template, module_template, read_pot, same_messages
-from .layout import LOCALES, catalog_locales, pot_path, shown_path
+from .layout import LOCALES, catalog_locales, misnamed_catalog_folders, pot_path, shown_path
+from .locales import locale_problem
 from .stats import translated_locales
 from .translate import Translations
 
@@ -24,6 +25,12 @@ def check_catalogs(root: Path, project: Project, reporter: Reporter) -> None:
     seen = set(translations.diagnostics)
     reporter.extend(translations.diagnostics)
     base = root / LOCALES
+    for name in misnamed_catalog_folders(base):
+        reporter.error(
+            Loc(f"{LOCALES}/{name}"),
+            f"catalog folder {locale_problem(name)}; rename the folder (its catalogs are not used)",
+            "invalid-locale",
+        )
     for locale in catalog_locales(base):
         for path in sorted((base / locale / "LC_MESSAGES").glob("*.po")):
             for diagnostic in load_catalog(path, root, path.stem, locale).diagnostics:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Reporter
+from ..i18n.locales import locale_problem
 from ..model import PACKAGINGS, PAPERS, Course, Loc, ScormOptions, ScormVersion, Text
 from .control import report_control_characters
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
 from .yamlloc import Origin, parse_yaml
 
-LOCALE = re.compile(r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?\Z")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
 SCORM_VERSIONS: tuple[ScormVersion, ...] = ("1.2", "2004")
 
@@ -117,8 +117,9 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
 
 
 def _locale(r: MapReader, key: str, value: str, loc: Loc) -> str:
-    if not LOCALE.match(value):
-        r.fail(loc, f"'{key}' needs language codes like en, fr, es, ar or pt_BR, got '{value}'", "invalid-value")
+    problem = locale_problem(value)
+    if problem:
+        r.fail(loc, f"'{key}': {problem}", "invalid-locale")
     return value
 
 

@@ -44,6 +44,7 @@ from ..model import (
     map_texts,
     walk_blocks,
 )
+from .containers import read_opener
 from .control import report_control_characters
 from .images import ImageProblem, check_image_data
 from .markdown import CONTAINER, iter_images, make_text, parser
@@ -51,7 +52,6 @@ from .questions import load_question
 from .schema import SLUG, MapReader
 from .yamlloc import Origin, parse_yaml
 
-CONTAINER_NAMES = ("notes", "only", *CALLOUT_KINDS)
 I18N_CONTEXT = re.compile(r"<!--\s*i18n-context:\s*(?P<name>[^\s>][^>]*?)\s*-->\s*\Z")
 
 
@@ -318,6 +318,13 @@ class _BodyBuilder:
         return self.ctx.text(tok.content, loc)
 
     def paragraph(self, tok: Token, loc: Loc) -> Block:
+        stray = [n for n, line in enumerate(tok.content.splitlines()) if line.strip().startswith(":::")]
+        if stray:
+            self.ctx.reporter.error(
+                replace(loc, line=loc.line + stray[0]),
+                "a ':::' line that closes no container: remove it, or name the container it opens (::: notes)",
+                "container-stray",
+            )
         children = [c for c in tok.children or [] if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image":
             image = children[0]
@@ -391,10 +398,13 @@ class _BodyBuilder:
 
     def container(self, tokens: Sequence[Token], i: int, close: int, loc: Loc) -> Block | None:
         tok = tokens[i]
-        name, _, args = tok.info.strip().partition(" ")
-        args = args.strip()
-        self._check_closed(tok, loc, name)
+        opener = read_opener(tok.info)
+        self._check_closed(tok, loc, tok.info.strip())
         inner = tuple(self.blocks(tokens, i + 1, close))
+        name, args = opener.name, opener.args
+        if opener.error:
+            self.ctx.reporter.error(loc, opener.error, "container-unknown")
+            return Quote(inner, loc)
         if name == "notes":
             if args:
                 self.ctx.reporter.error(loc, f"'::: notes' takes no arguments, got '{args}'", "container-args")
@@ -405,12 +415,7 @@ class _BodyBuilder:
             if name == kind:
                 title = self.ctx.text(args, loc) if args else None
                 return Callout(kind, title, inner, loc)
-        self.ctx.reporter.error(
-            loc,
-            f"unknown container '::: {name}'{suggestion(name, CONTAINER_NAMES)}",
-            "container-unknown",
-        )
-        return Quote(inner, loc)
+        return None  # pragma: no cover - read_opener only names the containers above
 
     def only(self, args: str, inner: tuple[Block, ...], loc: Loc) -> Block:
         targets: set[Target] = set()

@@ -7,7 +7,7 @@ import string
 from ..diagnostics import Reporter, suggestion
 from ..model import QUESTION_TYPES, Choice, Loc, Pair, Question, QuestionType, Text
 from .markdown import plain
-from .schema import SLUG, MapReader, TextFactory
+from .schema import SLUG, MapReader, TextFactory, scalar_text
 from .yamlloc import Origin, YNode, parse_yaml
 
 CHOICE_LETTERS = string.ascii_lowercase
@@ -54,7 +54,7 @@ def _question_type(r: MapReader) -> QuestionType | None:
     item = r.get("type", required=True)
     if item is None:
         return None
-    value = str(item.value)
+    value = scalar_text(item) or item.kind
     for qtype in QUESTION_TYPES:
         if value == qtype:
             return qtype
@@ -119,13 +119,7 @@ def _multiple(r: MapReader) -> dict[str, object]:
 
 
 def _true_false(r: MapReader) -> dict[str, object]:
-    item = r.get("answer", required=True)
-    answer: bool | None = None
-    if item is not None:
-        if isinstance(item.value, bool):
-            answer = item.value
-        else:
-            r.fail(item.loc, f"'answer' must be true or false, got {item.value!r}", "invalid-type")
+    answer = r.boolean("answer", required=True)
     return {
         "answer": answer,
         "feedback_true": r.text("feedback_true"),
@@ -160,14 +154,12 @@ def _matching(r: MapReader) -> dict[str, object]:
             continue
         texts: list[Text] = []
         for side in entry.value:
-            if (
-                isinstance(side.value, bool)
-                or not isinstance(side.value, (str, int, float))
-                or not str(side.value).strip()
-            ):
+            r.warn_comment(side)
+            value = (scalar_text(side) or "").strip()
+            if not value:
                 r.fail(side.loc, "both sides of a pair must be non-empty text", "invalid-pair")
                 continue
-            texts.append(r.make_text(str(side.value).strip(), side.loc))
+            texts.append(r.make_text(value, side.loc))
         if len(texts) == 2:
             pairs.append(Pair(texts[0], texts[1], entry.loc))
     _need_two(r, "pairs", entries, loc)
@@ -180,14 +172,12 @@ def _ordering(r: MapReader) -> dict[str, object]:
     entries = r.sequence("items", required=True)
     items: list[Text] = []
     for entry in entries:
-        if (
-            isinstance(entry.value, bool)
-            or not isinstance(entry.value, (str, int, float))
-            or not str(entry.value).strip()
-        ):
+        r.warn_comment(entry)
+        value = (scalar_text(entry) or "").strip()
+        if not value:
             r.fail(entry.loc, "each item must be non-empty text", "invalid-type")
             continue
-        items.append(r.make_text(str(entry.value).strip(), entry.loc))
+        items.append(r.make_text(value, entry.loc))
     _need_two(r, "items", entries, r.value_loc("items"))
     _no_duplicates(r, "item", items)
     return {"items": tuple(items)}

@@ -70,7 +70,8 @@ class HtmlOptions:
     gettext: Callable[[str], str] = _no_translation
     heading_shift: int = 0
     """Added to heading levels (a section page whose title is h1 shifts ### to h2)."""
-    slide_break: Markup = field(default_factory=lambda: Markup('<hr class="slide-break">'))
+    slide_break: Markup = field(default_factory=Markup)
+    """What ``---`` becomes: nothing on pages and in the guide (it only splits slides), never a rule."""
 
 
 CALLOUT_LABELS = {
