@@ -269,7 +269,9 @@ def test_deep_block_nesting_is_a_located_error(tmp_path: Path) -> None:
         ),
         (
             "summary: a\x07b\n",
-            "modules/m1/module.md:3:11: error: the character U+0007 cannot appear in YAML: remove it [yaml-syntax]",
+            # Found before YAML parses: control characters are refused anywhere in module.md, one error.
+            "modules/m1/module.md:3:11: error: control character U+0007 in the text: outputs cannot store it; "
+            "delete it (it often comes from a copy-paste) [control-character]",
         ),
         (
             "summary: !!int 5\n",
