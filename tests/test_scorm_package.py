@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pimlearn.diagnostics import ContentError
+from pimlearn.diagnostics import ContentError, Reporter
+from pimlearn.load import load_project
+from pimlearn.model import plain_text
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
 from tests.conftest import REPO, Files
@@ -129,7 +131,9 @@ def test_scorm12_manifest(dist: Path) -> None:
     assert root.get("identifierref") is None
     modules = root.findall("cp:item", ns)
     assert [m.get("identifier") for m in modules] == ["item-m-pim-intro", "item-m-pim-principles"]
-    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == ["80", "75"]
+    # the default report (completed/incomplete) leaves masteryscore out: with it, Moodle's default
+    # "Mastery score overrides status" would turn the reported 'completed' into passed/failed
+    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == [None, None]
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get(f"{{{ADLCP12}}}scormtype") in ("sco", "asset")
     assert doc.findtext("cp:metadata/imsmd:lom/imsmd:general/imsmd:title/imsmd:langstring", namespaces=ns) == (
@@ -284,7 +288,7 @@ def test_single_sco_packaging(single_sco: tuple[Path, BuildResult]) -> None:
     assert len(ids) == len(set(ids))
     doc = etree.fromstring(files["imsmanifest.xml"])
     items = list(doc.iter(f"{{{CP['1.2']}}}item"))
-    assert len(items) == 1 and items[0].findtext(f"{{{ADLCP12}}}masteryscore") == "80"
+    assert len(items) == 1 and items[0].findtext(f"{{{ADLCP12}}}masteryscore") is None
     # pim-principles sets its own pass mark (75), which a single SCO cannot honour: the author is told
     codes = {(d.code, d.loc.path) for d in result.warnings}
     assert ("single-sco-pass-mark", "modules/pim-principles/module.md") in codes
@@ -341,3 +345,28 @@ def test_sample_fits_scorm12_suspend_data() -> None:
     for module in course.modules:
         assert sco_unit(course, (module,), "k").worst_case_state() < 4096
     assert sco_unit(course, course.modules, "k").worst_case_state() < 4096
+
+
+def test_a_passed_report_carries_the_mastery_score(tmp_path: Path) -> None:
+    """``scorm: report_12: passed-failed``: the LMS learns each module's pass mark."""
+    root = copy_sample(
+        tmp_path, lambda s: s.replace("packaging: multi-sco", "packaging: multi-sco\n  report_12: passed-failed")
+    )
+    out = root / "dist"
+    build(root, BuildOptions(formats=("scorm12",), out_dir=out, locales=("en",)))
+    doc = manifest_of(out / "pim-foundations/en/pim-foundations-1.0.0-en-scorm12.zip")
+    items = [i for i in doc.iter(f"{{{CP['1.2']}}}item") if i.get("identifierref")]
+    assert [i.findtext(f"{{{ADLCP12}}}masteryscore") for i in items] == ["80", "75"]
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+def test_per_module_packages_describe_their_module(dist: Path, version: str) -> None:
+    reporter = Reporter()
+    course = load_project(REPO, reporter).courses[0]
+    for module in course.modules:
+        doc = manifest_of(dist / f"pim-foundations/en/modules/pim-foundations-1.0.0-en-{module.id}-{version}.zip")
+        texts = ["".join(e.itertext()).strip() for e in doc.iter() if isinstance(e.tag, str)]
+        title = plain_text(module.title)
+        assert doc.findtext(f"{{{CP['1.2' if version == 'scorm12' else '2004']}}}organizations/*/*") == title
+        assert title in texts and plain_text(course.title) not in texts
+        assert module.summary is not None and plain_text(module.summary) in " ".join(texts)

@@ -44,6 +44,7 @@ def render(ctx: RenderContext) -> Rendered:
         Artifact(f"{base}/assets/style.css", static_file("learner", "style.css")),
         Artifact(f"{base}/assets/player.css", static_file("player", "player.css")),
         Artifact(f"{base}/assets/player.js", static_file("player", "player.js")),
+        Artifact(f"{base}/assets/lms.js", static_file("player", "lms.js")),
     ]
 
     index_options = HtmlOptions(target="elearning", lang=ctx.locale, gettext=tpl.gettext)

@@ -74,6 +74,8 @@ class Item:
     pass_mark: int | None = None
     weight: float = 1.0
     objective_id: str | None = None
+    masteryscore: bool = True
+    """SCORM 1.2: write the pass mark as ``adlcp:masteryscore`` (an LMS may then override the reported status)."""
 
     def walk(self) -> Iterator[Item]:
         """This item and every item below it, depth first."""
@@ -202,7 +204,7 @@ def _item(x: _Builder, parent: etree._Element, item: Item) -> None:
     for child in item.children:
         _item(x, node, child)
     if x.version == "1.2":
-        if item.pass_mark is not None and item.resource:
+        if item.pass_mark is not None and item.resource and item.masteryscore:
             x.el(node, "masteryscore", str(item.pass_mark), ns="adlcp")
         return
     _sequencing_2004(node, item, x.ns["imsss"])
