@@ -365,7 +365,7 @@ def test_per_module_packages_describe_their_module(dist: Path, version: str) -> 
     course = load_project(REPO, reporter).courses[0]
     for module in course.modules:
         doc = manifest_of(dist / f"pim-foundations/en/modules/pim-foundations-1.0.0-en-{module.id}-{version}.zip")
-        texts = ["".join(e.itertext()).strip() for e in doc.iter() if isinstance(e.tag, str)]
+        texts = [(e.text or "").strip() for e in doc.iter() if isinstance(e.tag, str)]
         title = plain_text(module.title)
         assert doc.findtext(f"{{{CP['1.2' if version == 'scorm12' else '2004']}}}organizations/*/*") == title
         assert title in texts and plain_text(course.title) not in texts
