@@ -270,7 +270,9 @@ def sco_documents(
             return f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src)
 
         prefix = f"{module.id}-" if several else ""
-        return learner_options(ctx.locale, tpl, image_url, id_prefix=prefix, attempts=course.attempts_for)
+        return learner_options(
+            ctx.locale, tpl, image_url, id_prefix=prefix, attempts=course.attempts_for, questions=module.questions
+        )
 
     options = {m.id: options_for(m) for m in unit.modules}
     pages: list[dict[str, Any]] = []

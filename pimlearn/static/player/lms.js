@@ -81,10 +81,33 @@
   };
   LocalTracker.prototype.save = function (record) {
     if (this.store) {
-      try { this.store.setItem(this.key, record.suspend); } catch (e) { /* quota: nothing more to do */ }
+      try {
+        this.store.setItem(this.key, record.suspend);
+        // What the web version's course index shows for this module.
+        this.store.setItem(this.key + ":state", progressState(record));
+      } catch (e) { /* quota: nothing more to do */ }
     }
     return true;
   };
+
+  /* A unit's state in one word: started, completed (unscored), passed or failed. */
+  function progressState(record) {
+    var result = record.result;
+    if (!record.complete) return "started";
+    if (result.scored && result.complete) return result.passed ? "passed" : "failed";
+    return "completed";
+  }
+
+  /* The web version's course index: each module's state, read from what its pages stored. */
+  function showProgress(doc, strings) {
+    var store = storage();
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-progress-key]"), function (el) {
+      var state = store ? store.getItem("pimlearn:" + el.getAttribute("data-progress-key") + ":state") : null;
+      el.setAttribute("data-progress", state || "new");
+      el.textContent = strings[state || "new"] || "";
+      el.hidden = false;
+    });
+  }
   LocalTracker.prototype.interaction = function () {};
   LocalTracker.prototype.finish = function () {};
 
@@ -265,5 +288,11 @@
     if (this.v === "1.2") this.call(this.E.finish, "");
   };
 
-  root.pimlearnLms = { findApi: findApi, LocalTracker: LocalTracker, ScormTracker: ScormTracker };
+  root.pimlearnLms = {
+    findApi: findApi, LocalTracker: LocalTracker, ScormTracker: ScormTracker, showProgress: showProgress
+  };
+  if (typeof document !== "undefined") {
+    var progress = document.getElementById("pimlearn-progress-strings");
+    if (progress) showProgress(document, JSON.parse(progress.textContent));
+  }
 })(typeof window !== "undefined" ? window : this);

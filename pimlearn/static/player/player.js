@@ -456,6 +456,7 @@
     } else {
       this.st.page = this.here;
       this.st.visited[this.here] = true;
+      this.markVisited();
       this.pageShown(this.here);
       this.save();
     }
@@ -502,7 +503,13 @@
     });
     var page = this.pages[number];
     var heading = page && $(page, "h1");
-    if (heading) this.doc.title = heading.textContent.trim() + " · " + this.doc.body.getAttribute("data-course-title");
+    if (heading) {
+      // Page, module, course: every page gets its own title, even when two modules share a page name.
+      var eyebrow = $(page, ".eyebrow"), parts = [heading.textContent.trim()];
+      if (eyebrow) parts.push(eyebrow.textContent.trim());
+      parts.push(this.doc.body.getAttribute("data-course-title"));
+      this.doc.title = parts.join(" · ");
+    }
     this.st.page = number;
     this.st.visited[number] = true;
     this.markVisited();
@@ -518,15 +525,24 @@
   /* The page list says which pages the learner has seen (a mark and its text for screen readers). */
   Player.prototype.markVisited = function () {
     var st = this.st, label = this.strings.visited;
-    $$(this.doc, ".module-nav [data-goto]").forEach(function (link) {
-      var seen = !!st.visited[parseInt(link.getAttribute("data-goto"), 10)];
+    $$(this.doc, ".module-nav [data-goto], .module-nav [data-nav-page]").forEach(function (link) {
+      var seen = !!st.visited[parseInt(link.getAttribute("data-goto") || link.getAttribute("data-nav-page"), 10)];
       var mark = $(link, "[data-visited]");
       link.classList.toggle("is-visited", seen);
       if (seen && !mark) {
-        mark = link.ownerDocument.createElement("span");
+        // A check mark for the eye, "(seen)" for screen readers.
+        var doc = link.ownerDocument;
+        mark = doc.createElement("span");
         mark.className = "visited-mark";
         mark.setAttribute("data-visited", "");
-        mark.textContent = " (" + label + ")";
+        var tick = doc.createElement("span");
+        tick.setAttribute("aria-hidden", "true");
+        tick.textContent = "\u2713";
+        var text = doc.createElement("span");
+        text.className = "visually-hidden";
+        text.textContent = " (" + label + ")";
+        mark.appendChild(tick);
+        mark.appendChild(text);
         link.appendChild(mark);
       }
     });
