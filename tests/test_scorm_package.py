@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -17,7 +18,7 @@ from pimlearn.load import load_project
 from pimlearn.model import plain_text
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
-from tests.conftest import REPO, Files
+from tests.conftest import REPO, Files, PageWatch
 from tests.scorm_validate import CP, validate_manifest, validate_package
 
 SCORM_FORMATS = ("scorm12", "scorm2004")
@@ -370,3 +371,37 @@ def test_per_module_packages_describe_their_module(dist: Path, version: str) -> 
         assert doc.findtext(f"{{{CP['1.2' if version == 'scorm12' else '2004']}}}organizations/*/*") == title
         assert title in texts and plain_text(course.title) not in texts
         assert module.summary is not None and plain_text(module.summary) in " ".join(texts)
+
+
+@pytest.mark.browser
+def test_file_names_with_spaces_and_accents_are_percent_encoded_hrefs(
+    tmp_path: Path, http_root: tuple[str, Path], page: tuple[Any, PageWatch]
+) -> None:
+    """An image named ``cadre PIM é.svg``: the zip member keeps its name, the manifest and the page name it by
+    its percent-encoded URL, and the LMS (any static server) serves it."""
+    root = copy_sample(tmp_path / "src")
+    images = root / "modules/pim-intro/images"
+    (images / "pim-framework.svg").rename(images / "cadre PIM é.svg")
+    module = root / "modules/pim-intro/module.md"
+    module.write_text(module.read_text().replace("images/pim-framework.svg", "images/cadre%20PIM%20%C3%A9.svg"))
+    out = tmp_path / "dist"
+    build(root, BuildOptions(formats=SCORM_FORMATS, out_dir=out, locales=("en",)))
+    for suffix in ("scorm12", "scorm2004"):
+        package = out / f"pim-foundations/en/pim-foundations-1.0.0-en-{suffix}.zip"
+        assert validate_package(package.read_bytes(), version_of(package)) == []
+        files = read_zip(package)
+        assert "pim-intro/images/cadre PIM é.svg" in files
+        manifest = files["imsmanifest.xml"].decode()
+        assert 'href="pim-intro/images/cadre%20PIM%20%C3%A9.svg"' in manifest and "cadre PIM" not in manifest
+        html = files["pim-intro/index.html"].decode()
+        assert 'src="images/cadre%20PIM%20%C3%A9.svg"' in html
+    base, www = http_root
+    with zipfile.ZipFile(out / "pim-foundations/en/pim-foundations-1.0.0-en-scorm12.zip") as archive:
+        archive.extractall(www / "encoded")
+    pg, watch = page
+    pg.goto(f"{base}/encoded/pim-intro/index.html")
+    pg.wait_for_selector("html.js")
+    pg.wait_for_function(
+        "(img => img && img.complete && img.naturalWidth > 0)(document.querySelector(\"img[src*='cadre']\"))"
+    )
+    assert watch.external_requests == []

@@ -27,7 +27,7 @@ from ..model import Course, Module, plain_text
 from ..package.artifact import Artifact
 from ..package.manifest import Item, Manifest, Metadata, Organization, Resource, ScormVersion, manifest_xml
 from ..package.zips import deterministic_zip
-from ..render.assets import STATIC, image_path, module_images, read_image, static_file
+from ..render.assets import STATIC, image_path, module_images, read_image, static_file, url_path
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.player import Unit, is_scored, player_context, sco_unit
@@ -267,7 +267,7 @@ def sco_documents(
 
     def options_for(module: Module) -> HtmlOptions:
         def image_url(src: str) -> str:
-            return f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src)
+            return url_path(f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src))
 
         prefix = f"{module.id}-" if several else ""
         return learner_options(

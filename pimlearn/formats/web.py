@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..i18n.locales import direction, html_lang
 from ..model import Module, Notes, iter_texts, plain_text
 from ..package.artifact import Artifact
-from ..render.assets import image_path, module_images, read_image, static_file
+from ..render.assets import image_path, module_images, read_image, static_file, url_path
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import Page, module_pages
@@ -84,7 +84,13 @@ def render(ctx: RenderContext) -> Rendered:
 def _module_pages(
     ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
 ) -> list[Artifact]:
-    options = learner_options(ctx.locale, tpl, image_path, attempts=ctx.course.attempts_for, questions=module.questions)
+    options = learner_options(
+        ctx.locale,
+        tpl,
+        lambda src: url_path(image_path(src)),
+        attempts=ctx.course.attempts_for,
+        questions=module.questions,
+    )
     pages = module_pages(module)
     unit = web_unit(ctx.course, module)
     player = player_context(ctx.course, unit, None, "../assets/player.js")

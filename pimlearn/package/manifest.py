@@ -16,6 +16,8 @@ from typing import Literal
 
 from lxml import etree
 
+from .zips import url_path
+
 ScormVersion = Literal["1.2", "2004"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -164,10 +166,11 @@ def manifest_xml(manifest: Manifest, version: ScormVersion) -> bytes:
         res.set("identifier", resource.identifier)
         res.set("type", "webcontent")
         res.set(f"{{{x.ns['adlcp']}}}{'scormtype' if version == '1.2' else 'scormType'}", resource.scorm_type)
+        # Resources list zip member names; an href is a URL naming them (spaces and non-ASCII encoded).
         if resource.href:
-            res.set("href", resource.href)
+            res.set("href", url_path(resource.href))
         for path in resource.files:
-            x.el(res, "file").set("href", path)
+            x.el(res, "file").set("href", url_path(path))
         for dependency in resource.dependencies:
             x.el(res, "dependency").set("identifierref", dependency)
 
