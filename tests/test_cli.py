@@ -40,9 +40,9 @@ def test_build_writes_web_pages_and_reports_them(make_project: Callable[[Files],
     root = make_project(minimal_files)
     code, out, err = invoke("build", "-f", "web", "--project", str(root))
     assert code == 0, err
-    # 2 pages, the course index, the stylesheet and the player's 2 files; and dist/translation-status.json.
-    assert "  c1                   en     web           6 files\n" in out
-    assert "pimlearn: wrote 7 files to" in out
+    # 2 pages, the course index, the stylesheet and the player's 3 files; and dist/translation-status.json.
+    assert "  c1                   en     web           7 files\n" in out
+    assert "pimlearn: wrote 8 files to" in out
     assert (root / "dist/translation-status.json").is_file()
     assert (root / "dist/c1/en/web/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/index.html").is_file()
