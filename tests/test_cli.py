@@ -48,7 +48,7 @@ def test_build_writes_web_pages_and_reports_them(make_project: Callable[[Files],
     assert (root / "dist/c1/en/web/m1/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/section.html").is_file()
     again = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)])
-    assert "wrote 0 files" in again.stdout and "(7 unchanged, 0 removed)" in again.stdout
+    assert "wrote 0 files" in again.stdout and "(8 unchanged, 0 removed)" in again.stdout
 
 
 def test_build_selected_locale_course_and_output_folder(
