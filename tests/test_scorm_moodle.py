@@ -300,3 +300,46 @@ def test_ordering_needs_distinct_positions_before_an_attempt_counts(
     answer(frame, q, right=True)
     assert root.get_attribute("data-answered") == "correct"
     assert watch.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def passed_failed(lms: Lms, tmp_path_factory: pytest.TempPathFactory) -> Lms:
+    """The sample course with ``scorm: report_12: passed-failed``, unpacked beside the harness."""
+    import shutil
+    import zipfile
+
+    from pimlearn.pipeline import BuildOptions, build
+    from tests.conftest import REPO
+
+    root = tmp_path_factory.mktemp("passed-failed")
+    shutil.copytree(REPO / "modules", root / "modules")
+    shutil.copytree(REPO / "courses", root / "courses")
+    course = root / "courses/pim-foundations/course.yml"
+    course.write_text(
+        course.read_text().replace("packaging: multi-sco", "packaging: multi-sco\n  report_12: passed-failed")
+    )
+    build(root, BuildOptions(formats=("scorm12",), out_dir=root / "dist", locales=("en",)))
+    with zipfile.ZipFile(root / "dist/pim-foundations/en/pim-foundations-1.0.0-en-scorm12.zip") as archive:
+        archive.extractall(lms.root / "lms" / "pf-scorm12")
+    return lms
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_passed_failed_report_says_passed_or_failed(
+    passed_failed: Lms, page: tuple[Any, PageWatch], right: bool
+) -> None:
+    pg, watch = page
+    pg.goto(f"{passed_failed.base}/lms/lms.html?v=1.2&sco=pf-scorm12/pim-intro/index.html")
+    frame = sco_frame(pg)
+    data = player_data(frame)
+    visit_every_page(frame, data)
+    for q in data["questions"]:
+        for _ in range(1 if right else q.get("attempts", 1)):
+            answer(frame, q, right=right)
+            retry = frame.locator(f"[data-question-id='{q['id']}'] [data-action='retry']")
+            if not right and q.get("attempts") and retry.is_visible():
+                retry.click()
+    record = cmi(pg)
+    assert record["core"]["lesson_status"] == ("passed" if right else "failed")
+    assert record["core"]["score"]["raw"] == ("100" if right else "0")
+    assert watch.console_errors == []
