@@ -426,6 +426,10 @@ ScormVersion = Literal["1.2", "2004"]
 Packaging = Literal["multi-sco", "single-sco"]
 Paper = Literal["a4", "letter"]
 PACKAGINGS: tuple[Packaging, ...] = ("multi-sco", "single-sco")
+Report12 = Literal["completed-incomplete", "completed-failed", "passed-incomplete", "passed-failed"]
+REPORTS_12: tuple[Report12, ...] = ("completed-incomplete", "completed-failed", "passed-incomplete", "passed-failed")
+Completion = Literal["pages-and-questions", "pages", "questions"]
+COMPLETIONS: tuple[Completion, ...] = ("pages-and-questions", "pages", "questions")
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
 
 
@@ -435,6 +439,17 @@ class ScormOptions:
 
     versions: tuple[ScormVersion, ...] = ("1.2", "2004")
     packaging: Packaging = "multi-sco"
+    report_12: Report12 = "completed-incomplete"
+    """What a SCORM 1.2 module reports in ``lesson_status``: the word for done, then the word for not done
+    (or failed). The default completes under Moodle's default activity completion ("Require status:
+    Completed"); the score still carries pass or fail."""
+
+    @property
+    def mastery_in_manifest(self) -> bool:
+        """SCORM 1.2: write ``adlcp:masteryscore``? Only when the module reports passed: with a mastery
+        score, Moodle's default "Mastery score overrides status" turns a reported 'completed' into
+        passed/failed when the session ends."""
+        return self.report_12.startswith("passed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +475,9 @@ class Course:
     """Project-relative folder of the course."""
     attempts: int | None = None
     """Default attempts of the course's graded questions; ``None``: unlimited."""
+    completion: Completion = "pages-and-questions"
+    """When a module counts as complete, in every output (SCORM 1.2, 2004, web): every page seen, every
+    graded question answered, or both."""
     locale: str = ""
     """The locale this instance is built in ('' until a locale is chosen)."""
 

@@ -2,12 +2,15 @@
 # Install the Debian packages pimlearn needs, only those missing.
 #   scripts/system-deps.sh build   gettext (catalog updates), Pango (WeasyPrint), Noto fonts (Latin + Arabic),
 #                                  Cairo (SVG pictures in PPTX decks, through CairoSVG)
-#   scripts/system-deps.sh test    the above, plus Chromium, poppler-utils and LibreOffice Impress for the tests
+#   scripts/system-deps.sh test    the above, plus Chromium, poppler-utils, LibreOffice Impress and Java
+#                                  (the Nu Html Checker) for the tests
 set -euo pipefail
 
 want=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core libcairo2)
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium poppler-utils libreoffice-impress-nogui)
+  # Java runs the Nu Html Checker (vnu.jar, from npm); any Java 11+ will do.
+  command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
 fi
 
 missing=()

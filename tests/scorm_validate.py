@@ -15,6 +15,7 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -161,8 +162,14 @@ def check_files(manifest: bytes, version: str, names: set[str]) -> list[str]:
     problems = []
     listed: set[str] = set()
     for res in doc.iterfind("cp:resources/cp:resource", ns):
-        href = res.get("href")
-        files = [f.get("href", "") for f in res.iterfind("cp:file", ns)]
+        # hrefs are URLs: percent-encoded, naming the zip's members once decoded (and nothing a URL must
+        # encode may stay raw: a space or a non-ASCII letter in an href is an error)
+        raw_hrefs = [res.get("href") or "", *(f.get("href", "") for f in res.iterfind("cp:file", ns))]
+        for raw in raw_hrefs:
+            if raw and quote(unquote(raw), safe="/") != raw:
+                problems.append(f"href {raw!r} is not percent-encoded")
+        href = unquote(res.get("href") or "") or None
+        files = [unquote(f.get("href", "")) for f in res.iterfind("cp:file", ns)]
         if href and href not in files:
             problems.append(f"resource {res.get('identifier')}: href {href} is not among its files")
         for path in [*files, *([href] if href else [])]:

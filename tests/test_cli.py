@@ -40,15 +40,16 @@ def test_build_writes_web_pages_and_reports_them(make_project: Callable[[Files],
     root = make_project(minimal_files)
     code, out, err = invoke("build", "-f", "web", "--project", str(root))
     assert code == 0, err
-    # 2 pages, the course index, the stylesheet and the player's 2 files; and dist/translation-status.json.
-    assert [line.split()[:4] for line in out.splitlines() if line.startswith("  c1 ")] == [["c1", "en", "web", "6"]]
-    assert "pimlearn: wrote 8 files to" in out  # and the catalogue, dist/index.html
+    # 2 pages, the course index, the stylesheet and the player's 3 files; dist/translation-status.json
+    # and the catalogue, dist/index.html.
+    assert [line.split()[:4] for line in out.splitlines() if line.startswith("  c1 ")] == [["c1", "en", "web", "7"]]
+    assert "pimlearn: wrote 9 files to" in out
     assert (root / "dist/translation-status.json").is_file()
     assert (root / "dist/c1/en/web/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/index.html").is_file()
     assert (root / "dist/c1/en/web/m1/section.html").is_file()
     again = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)])
-    assert "wrote 0 files" in again.stdout and "(8 unchanged, 0 removed)" in again.stdout
+    assert "wrote 0 files" in again.stdout and "(9 unchanged, 0 removed)" in again.stdout
 
 
 def test_build_selected_locale_course_and_output_folder(

@@ -71,7 +71,7 @@ def test_build_output_in_a_log_and_with_quiet(make_project: Callable[[Files], Pa
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["course", "locale", "format", "files", "size", "time"]
-    assert [line.split()[:4] for line in lines[1:3]] == [["c1", "en", "web", "6"], ["c1", "en", "scorm12", "1"]]
+    assert [line.split()[:4] for line in lines[1:3]] == [["c1", "en", "web", "7"], ["c1", "en", "scorm12", "1"]]
     assert "\r" not in result.output and not ANSI.search(result.output)
     assert lines[-1].startswith("pimlearn: wrote ")
     quiet = CliRunner().invoke(main, ["build", "--project", str(root), "-f", "web", "-q"])

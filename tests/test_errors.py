@@ -78,6 +78,15 @@ CASES: dict[str, tuple[Files, list[str]]] = {
             "(did you mean 'multi-sco'?) [invalid-value]"
         ],
     ),
+    "invalid report_12 and completion": (
+        {C: COURSE + "completion: pages-only\nscorm:\n  report_12: passed\n", M: FRONT + "Text.\n"},
+        [
+            f"{C}:4:13: error: 'completion' must be 'pages-and-questions', 'pages' or 'questions', got 'pages-only' "
+            "(did you mean 'pages'?) [invalid-value]",
+            f"{C}:6:14: error: 'report_12' must be 'completed-incomplete', 'completed-failed', 'passed-incomplete' "
+            "or 'passed-failed', got 'passed' (did you mean 'passed-failed'?) [invalid-value]",
+        ],
+    ),
     # ------------------------------------------------------------ YAML syntax mapped to the file line
     "yaml syntax error in front matter": (
         module("Text.\n", front="---\ntitle: T\nobjectives: [a, b\nduration: 5\n---\n\n"),

@@ -84,6 +84,8 @@ def test_course_settings() -> None:
     assert course.mastery_score == 70
     assert course.scorm.versions == ("2004",)
     assert course.scorm.packaging == "single-sco"
+    # unset: the defaults Moodle's default completion counts
+    assert (course.scorm.report_12, course.completion) == ("completed-incomplete", "pages-and-questions")
     assert (course.paper, course.start_time, course.min_translated) == ("letter", "08:30", 50)
     blocks, questions = course.modules
     assert course.pass_mark(blocks) == 70

@@ -270,6 +270,20 @@ def node() -> Node:
             KC_DATA,
             js_state(1, set(), {0: Attempt(1, 1), 1: Attempt(1, (0,)), 2: Attempt(1, False), 6: Attempt(1, "x")}),
         ),
+        "status12": {
+            (report, result, complete): n.call("status12", report, RESULTS[result], complete)
+            for report, result, complete, _ in STATUS_12
+        },
+        "complete": {
+            (rule, pages, questions): n.call(
+                "isComplete",
+                {"pages": 3, "resultPage": 3, "completion": rule},
+                {"visited": {"1": True, "2": True} if pages else {"1": True}},
+                {"complete": questions},
+            )
+            for rule, pages, questions, _ in COMPLETION
+        },
+        "rank": [n.call("rank12", s) for s in ("not attempted", "incomplete", "failed", "completed", "passed")],
         "times": [
             n.call("timespan12", 0),
             n.call("timespan12", 5_500),
@@ -283,6 +297,60 @@ def node() -> Node:
     }
     n.run()
     return n
+
+
+RESULTS: dict[str, dict[str, Any]] = {
+    "passed": {"scored": True, "complete": True, "passed": True},
+    "failed": {"scored": True, "complete": True, "passed": False},
+    "unanswered": {"scored": True, "complete": False, "passed": None},
+    "unscored": {"scored": False, "complete": True, "passed": None},
+}
+
+# report_12 choice, result, complete under the course's rule -> cmi.core.lesson_status
+STATUS_12: list[tuple[str, str, bool, str]] = [
+    ("completed-incomplete", "passed", True, "completed"),
+    ("completed-incomplete", "failed", True, "completed"),  # the score carries the failure
+    ("completed-incomplete", "passed", False, "incomplete"),  # pages left unseen
+    ("completed-incomplete", "unscored", True, "completed"),
+    ("completed-incomplete", "unanswered", True, "completed"),  # completion by pages alone
+    ("completed-failed", "passed", True, "completed"),
+    ("completed-failed", "failed", True, "failed"),
+    ("passed-incomplete", "passed", True, "passed"),
+    ("passed-incomplete", "failed", True, "incomplete"),
+    ("passed-incomplete", "unscored", True, "passed"),
+    ("passed-incomplete", "unanswered", True, "incomplete"),
+    ("passed-failed", "passed", True, "passed"),
+    ("passed-failed", "failed", True, "failed"),
+    ("passed-failed", "failed", False, "incomplete"),
+]
+
+# completion rule, every page seen, every graded question answered -> complete
+COMPLETION: list[tuple[str, bool, bool, bool]] = [
+    ("pages-and-questions", True, True, True),
+    ("pages-and-questions", True, False, False),
+    ("pages-and-questions", False, True, False),
+    ("pages", True, False, True),
+    ("pages", False, True, False),
+    ("questions", False, True, True),
+    ("questions", True, False, False),
+]
+
+
+@pytest.mark.parametrize("case", STATUS_12, ids=lambda c: "-".join(map(str, c)))
+def test_scorm12_status_for_each_report_choice(node: Node, case: tuple[str, str, bool, str]) -> None:
+    report, result, complete, expected = case
+    assert node[node.calls["status12"][(report, result, complete)]] == expected
+
+
+@pytest.mark.parametrize("case", COMPLETION, ids=lambda c: "-".join(map(str, c)))
+def test_one_completion_rule(node: Node, case: tuple[str, bool, bool, bool]) -> None:
+    rule, pages, questions, expected = case
+    assert node[node.calls["complete"][(rule, pages, questions)]] is expected
+
+
+def test_a_status_only_rises(node: Node) -> None:
+    ranks = [node[i] for i in node.calls["rank"]]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
 
 
 # question id, its saved answer ({n: attempts, a: answer} or None) -> attempts left, final (locked)

@@ -8,14 +8,17 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
-from pimlearn.diagnostics import ContentError
+from pimlearn.diagnostics import ContentError, Reporter
+from pimlearn.load import load_project
+from pimlearn.model import plain_text
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
-from tests.conftest import REPO, Files
+from tests.conftest import REPO, Files, PageWatch
 from tests.scorm_validate import CP, validate_manifest, validate_package
 
 SCORM_FORMATS = ("scorm12", "scorm2004")
@@ -129,7 +132,9 @@ def test_scorm12_manifest(dist: Path) -> None:
     assert root.get("identifierref") is None
     modules = root.findall("cp:item", ns)
     assert [m.get("identifier") for m in modules] == ["item-m-pim-intro", "item-m-pim-principles"]
-    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == ["80", "75"]
+    # the default report (completed/incomplete) leaves masteryscore out: with it, Moodle's default
+    # "Mastery score overrides status" would turn the reported 'completed' into passed/failed
+    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == [None, None]
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get(f"{{{ADLCP12}}}scormtype") in ("sco", "asset")
     assert doc.findtext("cp:metadata/imsmd:lom/imsmd:general/imsmd:title/imsmd:langstring", namespaces=ns) == (
@@ -284,7 +289,7 @@ def test_single_sco_packaging(single_sco: tuple[Path, BuildResult]) -> None:
     assert len(ids) == len(set(ids))
     doc = etree.fromstring(files["imsmanifest.xml"])
     items = list(doc.iter(f"{{{CP['1.2']}}}item"))
-    assert len(items) == 1 and items[0].findtext(f"{{{ADLCP12}}}masteryscore") == "80"
+    assert len(items) == 1 and items[0].findtext(f"{{{ADLCP12}}}masteryscore") is None
     # pim-principles sets its own pass mark (75), which a single SCO cannot honour: the author is told
     codes = {(d.code, d.loc.path) for d in result.warnings}
     assert ("single-sco-pass-mark", "modules/pim-principles/module.md") in codes
@@ -341,3 +346,62 @@ def test_sample_fits_scorm12_suspend_data() -> None:
     for module in course.modules:
         assert sco_unit(course, (module,), "k").worst_case_state() < 4096
     assert sco_unit(course, course.modules, "k").worst_case_state() < 4096
+
+
+def test_a_passed_report_carries_the_mastery_score(tmp_path: Path) -> None:
+    """``scorm: report_12: passed-failed``: the LMS learns each module's pass mark."""
+    root = copy_sample(
+        tmp_path, lambda s: s.replace("packaging: multi-sco", "packaging: multi-sco\n  report_12: passed-failed")
+    )
+    out = root / "dist"
+    build(root, BuildOptions(formats=("scorm12",), out_dir=out, locales=("en",)))
+    doc = manifest_of(out / "pim-foundations/en/pim-foundations-1.0.0-en-scorm12.zip")
+    items = [i for i in doc.iter(f"{{{CP['1.2']}}}item") if i.get("identifierref")]
+    assert [i.findtext(f"{{{ADLCP12}}}masteryscore") for i in items] == ["80", "75"]
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+def test_per_module_packages_describe_their_module(dist: Path, version: str) -> None:
+    reporter = Reporter()
+    course = load_project(REPO, reporter).courses[0]
+    for module in course.modules:
+        doc = manifest_of(dist / f"pim-foundations/en/modules/pim-foundations-1.0.0-en-{module.id}-{version}.zip")
+        texts = [(e.text or "").strip() for e in doc.iter() if isinstance(e.tag, str)]
+        title = plain_text(module.title)
+        assert doc.findtext(f"{{{CP['1.2' if version == 'scorm12' else '2004']}}}organizations/*/*") == title
+        assert title in texts and plain_text(course.title) not in texts
+        assert module.summary is not None and plain_text(module.summary) in " ".join(texts)
+
+
+@pytest.mark.browser
+def test_file_names_with_spaces_and_accents_are_percent_encoded_hrefs(
+    tmp_path: Path, http_root: tuple[str, Path], page: tuple[Any, PageWatch]
+) -> None:
+    """An image named ``cadre PIM é.svg``: the zip member keeps its name, the manifest and the page name it by
+    its percent-encoded URL, and the LMS (any static server) serves it."""
+    root = copy_sample(tmp_path / "src")
+    images = root / "modules/pim-intro/images"
+    (images / "pim-framework.svg").rename(images / "cadre PIM é.svg")
+    module = root / "modules/pim-intro/module.md"
+    module.write_text(module.read_text().replace("images/pim-framework.svg", "images/cadre%20PIM%20%C3%A9.svg"))
+    out = tmp_path / "dist"
+    build(root, BuildOptions(formats=SCORM_FORMATS, out_dir=out, locales=("en",)))
+    for suffix in ("scorm12", "scorm2004"):
+        package = out / f"pim-foundations/en/pim-foundations-1.0.0-en-{suffix}.zip"
+        assert validate_package(package.read_bytes(), version_of(package)) == []
+        files = read_zip(package)
+        assert "pim-intro/images/cadre PIM é.svg" in files
+        manifest = files["imsmanifest.xml"].decode()
+        assert 'href="pim-intro/images/cadre%20PIM%20%C3%A9.svg"' in manifest and "cadre PIM" not in manifest
+        html = files["pim-intro/index.html"].decode()
+        assert 'src="images/cadre%20PIM%20%C3%A9.svg"' in html
+    base, www = http_root
+    with zipfile.ZipFile(out / "pim-foundations/en/pim-foundations-1.0.0-en-scorm12.zip") as archive:
+        archive.extractall(www / "encoded")
+    pg, watch = page
+    pg.goto(f"{base}/encoded/pim-intro/index.html")
+    pg.wait_for_selector("html.js")
+    pg.wait_for_function(
+        "(img => img && img.complete && img.naturalWidth > 0)(document.querySelector(\"img[src*='cadre']\"))"
+    )
+    assert watch.external_requests == []

@@ -144,6 +144,12 @@ def test_speaker_view_follows_and_leads(deck_page: tuple[Any, PageWatch]) -> Non
     pg.keyboard.press("ArrowRight")
     speaker.wait_for_function("document.querySelector('.sv-count').textContent.startsWith('3 /')")
     assert "Start from what participants already do" in speaker.locator(".sv-notes").inner_text()
+    # the notes panel scrolls when long: the keyboard reaches it, and its scrolling keys stay its own
+    side = speaker.locator(".sv-side")
+    assert side.get_attribute("tabindex") == "0" and side.get_attribute("aria-label") == "Notes and session plan"
+    side.focus()
+    speaker.keyboard.press("ArrowDown")
+    assert speaker.locator(".sv-count").inner_text().startswith("3 /")
     assert speaker.locator(".sv-next .slide").count() == 1
     plan = speaker.locator(".sv-plan li")
     assert plan.count() == 7 and "0:00–0:10" in plan.first.inner_text()

@@ -137,3 +137,65 @@ def test_pages_fit_a_phone_screen(web_dist: Path, page: tuple[Any, PageWatch]) -
         pg.goto((web_dist / "pim-foundations/en/web" / name).as_uri())
         overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways on a phone ({overflow}px)"
+
+
+def test_links_to_questions_land_on_them_and_every_page_has_its_own_title(web_dist: Path) -> None:
+    for locale in LOCALES:
+        titles: list[str] = []
+        for page in pages(web_dist, locale):
+            doc = lxml_html.parse(str(page)).getroot()
+            titles.append(doc.findtext(".//title"))
+            for link in doc.iterfind(".//a[@href]"):
+                path, _, fragment = link.get("href").partition("#")
+                if not fragment.startswith("q-"):
+                    continue
+                target = lxml_html.parse(str(page.parent / path)).getroot()
+                assert target.get_element_by_id(fragment).get("class") == "question", f"{page}: #{fragment}"
+        assert len(titles) == len(set(titles)), sorted(titles)
+
+
+def test_question_regions_have_distinct_names(web_dist: Path) -> None:
+    doc = lxml_html.parse(str(web_dist / "pim-foundations/en/web/pim-intro/check-your-understanding.html")).getroot()
+    names = []
+    for region in doc.iterfind(".//section[@class='question']"):
+        parts = [doc.get_element_by_id(i).text_content().strip() for i in region.get("aria-labelledby").split()]
+        names.append(" ".join(parts))
+    assert len(names) == 5 and len(set(names)) == 5
+    assert names[0].startswith("Question 1 of 5: ") and names[4].startswith("Question 5 of 5: ")
+
+
+def test_the_index_shows_an_e_learning_time_not_the_session(web_dist: Path) -> None:
+    text = (web_dist / "pim-foundations/en/web/index.html").read_text()
+    assert "min session" not in text and "About 15 min" in text
+
+
+def test_without_javascript_learners_are_told_questions_need_it(web_dist: Path) -> None:
+    page = (web_dist / "pim-foundations/en/web/pim-intro/check-your-understanding.html").read_text()
+    assert "<noscript>" in page and "needs JavaScript" in page
+
+
+@pytest.mark.browser
+def test_the_course_index_shows_each_modules_progress(
+    web_dist: Path, http_root: tuple[str, Path], page: tuple[Any, PageWatch]
+) -> None:
+    import shutil
+
+    base, root = http_root
+    target = root / "web-progress"
+    if not target.exists():
+        shutil.copytree(web_dist / "pim-foundations/en/web", target)
+    pg, watch = page
+    pg.goto(f"{base}/web-progress/index.html")
+    states = pg.locator("[data-progress-key]")
+    assert [states.nth(i).inner_text() for i in range(2)] == ["Not started", "Not started"]
+    pg.goto(f"{base}/web-progress/pim-intro/origins.html")
+    pg.wait_for_selector("html.js")
+    pg.goto(f"{base}/web-progress/index.html")
+    assert [states.nth(i).inner_text() for i in range(2)] == ["In progress", "Not started"]
+    assert states.nth(0).get_attribute("data-progress") == "started"
+    # the module's page list marks the pages seen
+    pg.goto(f"{base}/web-progress/pim-intro/index.html")
+    pg.wait_for_selector("html.js")
+    seen = pg.locator(".module-nav a.is-visited")
+    assert seen.count() == 2 and seen.nth(1).get_attribute("data-nav-page") == "3"
+    assert watch.console_errors == [] and watch.external_requests == []

@@ -27,7 +27,7 @@ from ..model import Course, Module, plain_text
 from ..package.artifact import Artifact
 from ..package.manifest import Item, Manifest, Metadata, Organization, Resource, ScormVersion, manifest_xml
 from ..package.zips import deterministic_zip
-from ..render.assets import STATIC, image_path, module_images, read_image, static_file
+from ..render.assets import STATIC, image_path, module_images, read_image, static_file, url_path
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.player import Unit, is_scored, player_context, sco_unit
@@ -133,6 +133,7 @@ def build_package(
         f"{SHARED}/style.css": static_file("learner", "style.css"),
         f"{SHARED}/player.css": static_file("player", "player.css"),
         f"{SHARED}/player.js": static_file("player", "player.js"),
+        f"{SHARED}/lms.js": static_file("player", "lms.js"),
     }
     shared = Resource("res-shared", tuple(sorted(files)), scorm_type="asset")
     resources: list[Resource] = []
@@ -149,16 +150,20 @@ def build_package(
     schemas = schema_files(version)
     resources.append(Resource("res-schemas", tuple(sorted(schemas)), scorm_type="asset"))
 
+    # A module packaged alone is described as that module, not as the whole course.
+    about = modules[0] if standalone else None
+    title = plain_text(about.title) if about else plain_text(course.title)
+    summary = (about.summary if about else course.description) or None
     manifest = Manifest(
         identifier=f"pimlearn-{course.id}-{ctx.locale}" + (f"-{modules[0].id}" if standalone else ""),
         version=course.version,
         metadata=Metadata(
-            title=plain_text(course.title),
+            title=title,
             language=html_lang(ctx.locale),
-            description=plain_text(course.description) if course.description else "",
+            description=plain_text(summary) if summary else "",
             version=course.version,
         ),
-        organization=Organization(f"org-{course.id}", plain_text(course.title), organization_items(course, scos)),
+        organization=Organization(f"org-{course.id}", title, organization_items(course, scos)),
         resources=tuple(resources),
     )
     files["imsmanifest.xml"] = manifest_xml(manifest, version)
@@ -182,6 +187,7 @@ def organization_items(course: Course, scos: list[Sco]) -> tuple[Item, ...]:
             pass_mark=sco.unit.pass_mark,
             weight=points[sco.name] / total if total else 0.0,
             objective_id=f"obj-{sco.name}" if sco.unit.pass_mark is not None else None,
+            masteryscore=course.scorm.mastery_in_manifest,
         )
         for sco in scos
     )
@@ -261,10 +267,12 @@ def sco_documents(
 
     def options_for(module: Module) -> HtmlOptions:
         def image_url(src: str) -> str:
-            return f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src)
+            return url_path(f"{module.id}/{image_path(src)}" if not sco.folder else image_path(src))
 
         prefix = f"{module.id}-" if several else ""
-        return learner_options(ctx.locale, tpl, image_url, id_prefix=prefix, attempts=course.attempts_for)
+        return learner_options(
+            ctx.locale, tpl, image_url, id_prefix=prefix, attempts=course.attempts_for, questions=module.questions
+        )
 
     options = {m.id: options_for(m) for m in unit.modules}
     pages: list[dict[str, Any]] = []

@@ -8,14 +8,15 @@ module shows the result. Nothing is reported anywhere: the pages say so.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from markupsafe import Markup
 
 from ..i18n.locales import direction, html_lang
-from ..model import Module
+from ..model import Module, Notes, iter_texts, plain_text
 from ..package.artifact import Artifact
-from ..render.assets import image_path, module_images, read_image, static_file
+from ..render.assets import image_path, module_images, read_image, static_file, url_path
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import Page, module_pages
@@ -44,6 +45,7 @@ def render(ctx: RenderContext) -> Rendered:
         Artifact(f"{base}/assets/style.css", static_file("learner", "style.css")),
         Artifact(f"{base}/assets/player.css", static_file("player", "player.css")),
         Artifact(f"{base}/assets/player.js", static_file("player", "player.js")),
+        Artifact(f"{base}/assets/lms.js", static_file("player", "lms.js")),
     ]
 
     index_options = HtmlOptions(target="elearning", lang=ctx.locale, gettext=tpl.gettext)
@@ -52,6 +54,8 @@ def render(ctx: RenderContext) -> Rendered:
             "module": m,
             "href": f"{m.id}/index.html",
             "questions": len(m.questions),
+            "minutes": study_minutes(m),
+            "key": web_unit(course, m).key,
             "title": text_html(m.title, index_options),
             "summary": text_html(m.summary, index_options),
             "objectives": [text_html(o, index_options) for o in m.objectives],
@@ -81,7 +85,13 @@ def render(ctx: RenderContext) -> Rendered:
 def _module_pages(
     ctx: RenderContext, tpl: Templates, common: dict[str, Any], module: Module, number: int, base: str
 ) -> list[Artifact]:
-    options = learner_options(ctx.locale, tpl, image_path, attempts=ctx.course.attempts_for)
+    options = learner_options(
+        ctx.locale,
+        tpl,
+        lambda src: url_path(image_path(src)),
+        attempts=ctx.course.attempts_for,
+        questions=module.questions,
+    )
     pages = module_pages(module)
     unit = web_unit(ctx.course, module)
     player = player_context(ctx.course, unit, None, "../assets/player.js")
@@ -133,3 +143,21 @@ def _module_pages(
         )
         out.append(Artifact(f"{base}/{module.id}/{page_file(page)}", html.encode("utf-8")))
     return out
+
+
+WORDS_PER_MINUTE = 200
+"""A learner's reading speed on screen, for the e-learning time estimate."""
+MINUTES_PER_QUESTION = 1
+
+
+def study_minutes(module: Module) -> int:
+    """An e-learning estimate for the course index: reading time (facilitator notes left out) plus a minute
+    per question, rounded up to 5 minutes. The module's ``duration`` is the face-to-face session, not this."""
+    words = 0
+    for page in module_pages(module):
+        for block in page.blocks:
+            if isinstance(block, Notes):
+                continue
+            words += sum(len(plain_text(t).split()) for t in iter_texts(block))
+    minutes = words / WORDS_PER_MINUTE + MINUTES_PER_QUESTION * len(module.questions)
+    return max(5, 5 * math.ceil(minutes / 5))

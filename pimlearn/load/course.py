@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..i18n.locales import locale_problem
-from ..model import PACKAGINGS, PAPERS, Course, Loc, ScormOptions, ScormVersion, Text
+from ..model import COMPLETIONS, PACKAGINGS, PAPERS, REPORTS_12, Course, Loc, ScormOptions, ScormVersion, Text
 from .control import report_control_characters
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
@@ -91,6 +91,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         )
     min_translated = r.integer("min_translated", default=0, minimum=0, maximum=100)
     attempts = r.attempts()
+    completion = r.enum("completion", COMPLETIONS, default="pages-and-questions")
     r.done()
     if not r.ok or title is None:
         return None
@@ -111,6 +112,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         start_time=start_time,
         min_translated=min_translated or 0,
         attempts=attempts,
+        completion=completion or "pages-and-questions",
         directory=directory.relative_to(root).as_posix(),
     )
     return CourseFile(course, tuple(refs))
@@ -146,6 +148,9 @@ def _scorm(r: MapReader) -> ScormOptions:
     if sr.items.get("versions") is not None and not versions and sr.ok:
         sr.fail(sr.value_loc("versions"), "'versions' must list '1.2', '2004' or both", "empty-list")
     packaging = sr.enum("packaging", PACKAGINGS, default="multi-sco")
+    report = sr.enum("report_12", REPORTS_12, default="completed-incomplete")
     sr.done()
     r.ok = r.ok and sr.ok
-    return ScormOptions(tuple(dict.fromkeys(versions)) or ("1.2", "2004"), packaging or "multi-sco")
+    return ScormOptions(
+        tuple(dict.fromkeys(versions)) or ("1.2", "2004"), packaging or "multi-sco", report or "completed-incomplete"
+    )

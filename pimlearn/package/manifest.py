@@ -16,6 +16,8 @@ from typing import Literal
 
 from lxml import etree
 
+from .zips import url_path
+
 ScormVersion = Literal["1.2", "2004"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -74,6 +76,8 @@ class Item:
     pass_mark: int | None = None
     weight: float = 1.0
     objective_id: str | None = None
+    masteryscore: bool = True
+    """SCORM 1.2: write the pass mark as ``adlcp:masteryscore`` (an LMS may then override the reported status)."""
 
     def walk(self) -> Iterator[Item]:
         """This item and every item below it, depth first."""
@@ -162,10 +166,11 @@ def manifest_xml(manifest: Manifest, version: ScormVersion) -> bytes:
         res.set("identifier", resource.identifier)
         res.set("type", "webcontent")
         res.set(f"{{{x.ns['adlcp']}}}{'scormtype' if version == '1.2' else 'scormType'}", resource.scorm_type)
+        # Resources list zip member names; an href is a URL naming them (spaces and non-ASCII encoded).
         if resource.href:
-            res.set("href", resource.href)
+            res.set("href", url_path(resource.href))
         for path in resource.files:
-            x.el(res, "file").set("href", path)
+            x.el(res, "file").set("href", url_path(path))
         for dependency in resource.dependencies:
             x.el(res, "dependency").set("identifierref", dependency)
 
@@ -202,7 +207,7 @@ def _item(x: _Builder, parent: etree._Element, item: Item) -> None:
     for child in item.children:
         _item(x, node, child)
     if x.version == "1.2":
-        if item.pass_mark is not None and item.resource:
+        if item.pass_mark is not None and item.resource and item.masteryscore:
             x.el(node, "masteryscore", str(item.pass_mark), ns="adlcp")
         return
     _sequencing_2004(node, item, x.ns["imsss"])

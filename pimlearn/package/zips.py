@@ -7,6 +7,7 @@ import time
 import zipfile
 from collections.abc import Mapping
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 DEFAULT_EPOCH = 315532800
 """1980-01-01T00:00:00Z, the earliest time a zip entry can hold: used when SOURCE_DATE_EPOCH is unset."""
@@ -43,3 +44,9 @@ def deterministic_zip(files: Mapping[str, bytes], epoch: int | None = None) -> b
             info.external_attr = _FILE_MODE << 16
             archive.writestr(info, files[path], compresslevel=9)
     return buffer.getvalue()
+
+
+def url_path(member: str) -> str:
+    """A zip member's name as a relative URL: percent-encoded (UTF-8), ``/`` kept. Members and files keep
+    their raw names; the manifest and the pages name them by this URL, which a server decodes back."""
+    return quote(member, safe="/")

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from ..load.markdown import iter_images
 from ..model import Figure, Module, iter_texts, walk_blocks
+from ..package.zips import url_path as url_path  # image URLs, spelled as the manifest's hrefs
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

@@ -128,6 +128,8 @@ def unit_data(course: Course, unit: Unit, scorm: str | None) -> dict[str, Any]:
         "pages": unit.page_count,
         "resultPage": unit.result_page,
         "passMark": unit.pass_mark,
+        "completion": course.completion,
+        "report12": course.scorm.report_12,
         "modules": [m.id for m in unit.modules],
         "questions": questions,
     }
@@ -177,6 +179,7 @@ def player_context(course: Course, unit: Unit, scorm: str | None, js: str) -> di
     return {
         "data": script_json(unit_data(course, unit, scorm), "pimlearn-data"),
         "js": js,
+        "lms_js": js.rsplit("/", 1)[0] + "/lms.js" if "/" in js else "lms.js",
         "graded": sum(1 for q in questions if q.question.graded),
         "content_pages": len(unit.pages),
         "partial": [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
@@ -119,14 +119,23 @@ def learner_options(
     image_url: Callable[[str], str],
     id_prefix: str = "",
     attempts: Callable[[Question], int | None] | None = None,
+    questions: Sequence[Question] = (),
 ) -> HtmlOptions:
     """How learner outputs (web pages, SCOs) render content: e-learning target, notes dropped,
     questions interactive through ``common/question.html.j2`` (element ids prefixed with ``id_prefix``;
-    ``attempts`` gives a question's limit of attempts, normally ``Course.attempts_for``)."""
+    ``attempts`` gives a question's limit of attempts, normally ``Course.attempts_for``). ``questions``,
+    the module's questions in order, numbers each one ("Question 2 of 5") so screen readers can tell
+    their regions apart."""
+    graded = [q.id for q in questions if q.graded]
+    checks = [q.id for q in questions if not q.graded]
 
     def question(q: Question) -> Markup:
         view = question_view(q, options, attempts(q) if attempts else None)
-        return Markup(tpl.render("common/question.html.j2", q=view, interactive=True, id_prefix=id_prefix))
+        series = graded if q.graded else checks
+        number = (series.index(q.id) + 1, len(series)) if q.id in series else None
+        return Markup(
+            tpl.render("common/question.html.j2", q=view, interactive=True, id_prefix=id_prefix, number=number)
+        )
 
     options = HtmlOptions(
         target="elearning",

@@ -230,6 +230,55 @@
     };
   }
 
+  /* Content pages (the result page aside) seen and in all. */
+  function pagesSeen(data, st) {
+    var seen = 0, total = 0;
+    for (var n = 1; n <= data.pages; n++) {
+      if (n === data.resultPage) continue;
+      total++;
+      if (st.visited[n]) seen++;
+    }
+    return { seen: seen, total: total };
+  }
+
+  /* Is the unit complete under the course's one rule (data.completion), the same for SCORM 1.2, 2004
+     and the web: every page seen, every graded question answered, or both (the default)? */
+  function isComplete(data, st, result) {
+    var pages = pagesSeen(data, st);
+    var allPages = pages.seen === pages.total, allQuestions = result.complete;
+    if (data.completion === "pages") return allPages;
+    if (data.completion === "questions") return allQuestions;
+    return allPages && allQuestions;
+  }
+
+  /* What is missing before the unit is complete: pages not seen and graded questions not answered
+     (each counted only when the completion rule asks for it). */
+  function missing(data, st, result) {
+    var pages = pagesSeen(data, st);
+    return {
+      pages: data.completion === "questions" ? 0 : pages.total - pages.seen,
+      questions: data.completion === "pages" ? 0 : result.graded - result.answered
+    };
+  }
+
+  /* SCORM 1.2's one status field under the course's report choice ("<done>-<not done>"): the word for
+     done when the unit is complete and passed (or complete and unscored); a complete but failed unit is
+     "failed" only when the choice names it, else "completed" (completion, whatever the score) or
+     "incomplete" (only passing counts). */
+  function status12(report, result, complete) {
+    var words = String(report || "passed-failed").split("-"), done = words[0], other = words[1];
+    if (!complete) return "incomplete";
+    if (!result.scored) return done;
+    if (!result.complete) return done === "completed" ? "completed" : "incomplete";
+    if (result.passed) return done;
+    return other === "failed" ? "failed" : done === "completed" ? "completed" : "incomplete";
+  }
+
+  /* How far a SCORM 1.2 status goes: the player never reports a lower one than the LMS holds. */
+  function rank12(status) {
+    return { incomplete: 1, failed: 2, completed: 3, passed: 4 }[status] || 0;
+  }
+
   // ------------------------------------------------------------------ SCORM formats
 
   function timespan12(ms) {
@@ -327,6 +376,7 @@
     encodeState: encodeState, decodeState: decodeState, freshState: freshState,
     isAnswered: isAnswered, isCorrect: isCorrect, rightSlots: rightSlots, summarize: summarize,
     attemptsLeft: attemptsLeft, isFinal: isFinal, newTry: newTry,
+    pagesSeen: pagesSeen, isComplete: isComplete, missing: missing, status12: status12, rank12: rank12,
     timespan12: timespan12, duration2004: duration2004, time12: time12, timestamp2004: timestamp2004,
     responses: responses
   };
@@ -338,236 +388,6 @@
   root.pimlearnPlayer = core;
   if (typeof document === "undefined") return;
 
-  // ------------------------------------------------------------------ talking to the LMS
-
-  var ELEMENTS = {
-    "1.2": {
-      init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
-      commit: "LMSCommit", error: "LMSGetLastError",
-      entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", learner: "cmi.core.student_id",
-      location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", exit: "cmi.core.exit",
-      session: "cmi.core.session_time", status: "cmi.core.lesson_status",
-      raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max"
-    },
-    "2004": {
-      init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue",
-      commit: "Commit", error: "GetLastError",
-      entry: "cmi.entry", mode: "cmi.mode", learner: "cmi.learner_id",
-      location: "cmi.location", suspend: "cmi.suspend_data", exit: "cmi.exit",
-      session: "cmi.session_time", completion: "cmi.completion_status", success: "cmi.success_status",
-      progress: "cmi.progress_measure", scaled: "cmi.score.scaled",
-      raw: "cmi.score.raw", min: "cmi.score.min", max: "cmi.score.max"
-    }
-  };
-
-  /* The LMS's API object, searched as the SCORM specifications describe: up the chain of
-     parent frames, then from the opener window (and its parents). Frames from another
-     origin cannot be read: the search stops there. */
-  function findApi(win, name) {
-    function climb(w) {
-      for (var tries = 0; w && tries < 500; tries++) {
-        try {
-          if (w[name]) return w[name];
-          if (!w.parent || w.parent === w) return null;
-          w = w.parent;
-        } catch (e) {
-          return null;
-        }
-      }
-      return null;
-    }
-    var found = climb(win);
-    try {
-      if (!found && win.opener) found = climb(win.opener);
-      if (!found && win.top && win.top.opener) found = climb(win.top.opener);
-    } catch (e) { /* an opener from another origin */ }
-    return found || null;
-  }
-
-  function storage() {
-    try {
-      var s = root.localStorage;
-      s.setItem("pimlearn:probe", "1");
-      s.removeItem("pimlearn:probe");
-      return s;
-    } catch (e) {
-      return null; // private mode or disabled storage: progress lasts for this page only
-    }
-  }
-
-  /* Progress kept in this browser only (no LMS). */
-  function LocalTracker(key) {
-    this.key = "pimlearn:" + key;
-    this.store = storage();
-    this.lms = false;
-  }
-  LocalTracker.prototype.start = function () {
-    var saved = this.store ? this.store.getItem(this.key) : null;
-    return { suspend: saved || "", location: "", review: false };
-  };
-  LocalTracker.prototype.save = function (record) {
-    if (this.store) {
-      try { this.store.setItem(this.key, record.suspend); } catch (e) { /* quota: nothing more to do */ }
-    }
-    return true;
-  };
-  LocalTracker.prototype.interaction = function () {};
-  LocalTracker.prototype.finish = function () {};
-
-  /* Progress reported to a SCORM 1.2 or 2004 LMS. The learner's answers live in the page
-     first: a call the LMS refuses is retried, and the answers are mirrored in localStorage
-     so that a lost commit cannot lose them. */
-  function ScormTracker(api, version, data, onTrouble) {
-    this.api = api;
-    this.v = version;
-    this.E = ELEMENTS[version];
-    this.data = data;
-    this.onTrouble = onTrouble;
-    this.lms = true;
-    this.failures = 0;
-    this.retryTimer = null;
-    this.finished = false;
-    this.started = Date.now();
-    this.interactionsOn = true;
-    this.reported = {};
-    this.mirror = null;
-  }
-  ScormTracker.prototype.call = function (fn, a, b) {
-    try {
-      var result = this.api[fn].apply(this.api, b === undefined ? [a] : [a, b]);
-      return result === undefined || result === null ? "" : String(result);
-    } catch (e) {
-      return "false";
-    }
-  };
-  ScormTracker.prototype.get = function (element) { return this.call(this.E.get, element); };
-  ScormTracker.prototype.set = function (element, value) {
-    return this.call(this.E.set, element, String(value)) === "true";
-  };
-  ScormTracker.prototype.error = function () { return this.call(this.E.error, undefined) || "0"; };
-  ScormTracker.prototype.start = function () {
-    if (this.call(this.E.init, "") !== "true" && this.error() !== "103" && this.call(this.E.init, "") !== "true") {
-      return null; // 103: already initialized (a relaunch in the same frame) is fine
-    }
-    var E = this.E;
-    var learner = this.get(E.learner);
-    this.mirror = new LocalTracker(this.data.key + "/" + this.v + "/" + learner);
-    var entry = this.get(E.entry);
-    var suspend = this.get(E.suspend);
-    if (!suspend && entry === "resume") suspend = this.mirror.start().suspend; // the LMS lost what it was sent
-    var mode = this.get(E.mode);
-    this.review = mode === "review" || mode === "browse";
-    if (this.v === "1.2") {
-      this.reported.status = this.get(E.status);
-    } else {
-      this.reported.completion = this.get(E.completion);
-    }
-    return { suspend: suspend, location: this.get(E.location), review: this.review };
-  };
-  /* Write the state and the result, then commit; on failure try again a little later. */
-  ScormTracker.prototype.save = function (record) {
-    if (this.finished) return true;
-    this.pending = record;
-    this.mirror.save(record);
-    if (this.review) return true; // review mode: look, never change the record
-    var ok = this.write(record) && this.call(this.E.commit, "") === "true";
-    if (ok) {
-      if (this.failures) this.onTrouble(false);
-      this.failures = 0;
-      if (this.retryTimer) clearTimeout(this.retryTimer); // nothing left to retry: the next failure starts afresh
-      this.retryTimer = null;
-    } else {
-      this.failures++;
-      if (this.failures >= 2) this.onTrouble(true);
-      this.scheduleRetry();
-    }
-    return ok;
-  };
-  ScormTracker.prototype.scheduleRetry = function () {
-    var self = this;
-    if (this.retryTimer || this.finished) return;
-    var delay = [1000, 3000, 10000, 30000][Math.min(this.failures - 1, 3)];
-    this.retryTimer = setTimeout(function () {
-      self.retryTimer = null;
-      if (self.pending) self.save(self.pending);
-    }, delay);
-  };
-  ScormTracker.prototype.write = function (r) {
-    var E = this.E, ok = true, self = this;
-    var set = function (element, value) { if (!self.set(element, value)) ok = false; };
-    set(E.location, r.page);
-    set(E.suspend, r.suspend);
-    var result = r.result;
-    if (this.v === "1.2") {
-      var status = null;
-      if (result.scored && result.complete) status = result.passed ? "passed" : "failed";
-      else if (!result.scored && r.complete) status = "completed";
-      else if (!this.reported.status || this.reported.status === "not attempted" || this.reported.status === "browsed") status = "incomplete";
-      if (result.scored && result.complete) {
-        set(E.min, 0);
-        set(E.max, 100);
-        set(E.raw, result.pct);
-      }
-      if (status) {
-        set(E.status, status);
-        this.reported.status = status;
-      }
-    } else {
-      set(E.progress, r.progress);
-      var completion = r.complete ? "completed" : this.reported.completion === "completed" ? null : "incomplete";
-      if (completion) {
-        set(E.completion, completion);
-        this.reported.completion = completion;
-      }
-      if (result.scored && result.complete) {
-        set(E.min, 0);
-        set(E.max, 100);
-        set(E.raw, result.pct);
-        set(E.scaled, Math.round(result.pct * 100) / 10000);
-        set(E.success, result.passed ? "passed" : "failed");
-      }
-    }
-    // Set at every commit: if the final call during page unload is lost, the LMS still knows the time spent.
-    set(E.session, this.v === "1.2" ? timespan12(Date.now() - this.started) : duration2004(Date.now() - this.started));
-    return ok;
-  };
-  /* One journal entry per checked answer: id, then type, then everything that depends on the type. */
-  ScormTracker.prototype.interaction = function (q, a, correct, latency) {
-    if (this.review || this.finished || !this.interactionsOn) return;
-    var count = parseInt(this.get("cmi.interactions._count"), 10);
-    if (!(count >= 0)) {
-      this.interactionsOn = false; // an LMS without interactions: not an error worth a notice
-      return;
-    }
-    var v12 = this.v === "1.2";
-    var p = "cmi.interactions." + count + ".";
-    var formats = responses(q, a, this.v);
-    var now = new Date();
-    var id = v12 ? this.data.modules[q.m] + "_" + q.id : "urn:pimlearn:" + this.data.course + ":" + this.data.modules[q.m] + ":" + q.id;
-    if (!this.set(p + "id", id) || !this.set(p + "type", formats.type)) return;
-    if (!v12) this.set(p + "description", (q.lang ? "{lang=" + q.lang + "}" : "") + q.text);
-    this.set(p + "weighting", q.points);
-    var self = this;
-    formats.patterns.forEach(function (pattern, j) { self.set(p + "correct_responses." + j + ".pattern", pattern); });
-    if (formats.response !== null) this.set(p + (v12 ? "student_response" : "learner_response"), formats.response);
-    this.set(p + "result", correct ? "correct" : v12 ? "wrong" : "incorrect");
-    this.set(p + "latency", v12 ? timespan12(latency) : duration2004(latency));
-    this.set(p + (v12 ? "time" : "timestamp"), v12 ? time12(now) : timestamp2004(now));
-  };
-  /* End the session: "suspend" keeps the attempt open for a resume; a finished module ends it. */
-  ScormTracker.prototype.finish = function (done) {
-    if (this.finished) return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (!this.review) {
-      if (this.pending) this.write(this.pending);
-      this.set(this.E.exit, done ? (this.v === "1.2" ? "" : "normal") : "suspend");
-      this.call(this.E.commit, "");
-    }
-    this.finished = true;
-    this.call(this.E.finish, "");
-  };
-
-  // ------------------------------------------------------------------ the page
 
   function $(scope, selector) { return scope.querySelector(selector); }
   function $$(scope, selector) { return Array.prototype.slice.call(scope.querySelectorAll(selector)); }
@@ -592,19 +412,27 @@
     $$(doc, "[data-page]").forEach(function (el) { self.pages[parseInt(el.getAttribute("data-page"), 10)] = el; });
     this.here = this.sco ? null : parseInt($(doc, "[data-page]").getAttribute("data-page"), 10);
 
-    var api = data.scorm ? findApi(root, data.scorm === "1.2" ? "API" : "API_1484_11") : null;
-    var tracker = api ? new ScormTracker(api, data.scorm, data, function (bad) { self.trouble(bad); }) : null;
+    var lms = root.pimlearnLms;
+    var api = data.scorm ? lms.findApi(root, data.scorm === "1.2" ? "API" : "API_1484_11") : null;
+    var tracker = api ? new lms.ScormTracker(api, data.scorm, data, function (bad) { self.trouble(bad); }) : null;
     var started = tracker ? tracker.start() : null;
     if (!started) {
-      tracker = new LocalTracker(data.key);
+      tracker = new lms.LocalTracker(data.key);
       started = tracker.start();
       this.notice(data.scorm && api ? this.strings.noLms : this.strings.local, "info");
     }
     this.tracker = tracker;
     this.review = started.review;
+    this.recorded = started.recorded;
     this.st = decodeState(data, started.suspend) || freshState();
+    if (this.review) {
+      // Review: the learner's answers and result, locked; nothing goes to the LMS.
+      this.doc.documentElement.classList.add("is-review");
+      this.notice(this.strings.review, "info");
+    }
 
     data.questions.forEach(function (q, index) { self.setupQuestion(q, index); });
+    this.markVisited();
     this.setupResult();
     doc.addEventListener("click", function (event) { self.click(event); });
     doc.addEventListener("keydown", function (event) {
@@ -617,7 +445,9 @@
 
     if (this.sco) {
       var bookmark = parseInt(started.location, 10);
-      this.go(bookmark >= 1 && bookmark <= data.pages ? bookmark : this.st.page, false);
+      var first = bookmark >= 1 && bookmark <= data.pages ? bookmark : this.st.page;
+      // A finished module opens on its result: what the learner did, and what the LMS recorded.
+      this.go(this.review && started.done ? data.resultPage : first, false);
       // pagehide, not unload: it fires when a frame is removed or navigated and on mobile browsers,
       // and it keeps the page eligible for the back/forward cache.
       root.addEventListener("pagehide", function () { self.leave(); });
@@ -626,6 +456,7 @@
     } else {
       this.st.page = this.here;
       this.st.visited[this.here] = true;
+      this.markVisited();
       this.pageShown(this.here);
       this.save();
     }
@@ -672,9 +503,16 @@
     });
     var page = this.pages[number];
     var heading = page && $(page, "h1");
-    if (heading) this.doc.title = heading.textContent.trim() + " · " + this.doc.body.getAttribute("data-course-title");
+    if (heading) {
+      // Page, module, course: every page gets its own title, even when two modules share a page name.
+      var eyebrow = $(page, ".eyebrow"), parts = [heading.textContent.trim()];
+      if (eyebrow) parts.push(eyebrow.textContent.trim());
+      parts.push(this.doc.body.getAttribute("data-course-title"));
+      this.doc.title = parts.join(" · ");
+    }
     this.st.page = number;
     this.st.visited[number] = true;
+    this.markVisited();
     this.pageShown(number);
     if (focus && heading) {
       heading.setAttribute("tabindex", "-1");
@@ -682,6 +520,32 @@
     }
     if (focus && root.scrollTo) root.scrollTo(0, 0);
     this.save();
+  };
+
+  /* The page list says which pages the learner has seen (a mark and its text for screen readers). */
+  Player.prototype.markVisited = function () {
+    var st = this.st, label = this.strings.visited;
+    $$(this.doc, ".module-nav [data-goto], .module-nav [data-nav-page]").forEach(function (link) {
+      var seen = !!st.visited[parseInt(link.getAttribute("data-goto") || link.getAttribute("data-nav-page"), 10)];
+      var mark = $(link, "[data-visited]");
+      link.classList.toggle("is-visited", seen);
+      if (seen && !mark) {
+        // A check mark for the eye, "(seen)" for screen readers.
+        var doc = link.ownerDocument;
+        mark = doc.createElement("span");
+        mark.className = "visited-mark";
+        mark.setAttribute("data-visited", "");
+        var tick = doc.createElement("span");
+        tick.setAttribute("aria-hidden", "true");
+        tick.textContent = "\u2713";
+        var text = doc.createElement("span");
+        text.className = "visually-hidden";
+        text.textContent = " (" + label + ")";
+        mark.appendChild(tick);
+        mark.appendChild(text);
+        link.appendChild(mark);
+      }
+    });
   };
 
   Player.prototype.pageShown = function (number) {
@@ -724,6 +588,10 @@
     if (at) {
       this.putAnswer(q, el, at.a);
       this.showChecked(q, index, el, false);
+    }
+    if (this.review) {
+      $$(el, "input, select").forEach(function (control) { control.disabled = true; });
+      $$(el, "[data-action]").forEach(function (button) { show(button, false); });
     }
   };
 
@@ -788,10 +656,16 @@
     var q = this.data.questions[index], el = this.questionEl(index);
     var button = $(el, "[data-action='check']");
     if (button.getAttribute("aria-disabled") === "true") return;
+    if (this.review) return;
     var a = this.readAnswer(q, el);
     if (!isAnswered(q, a)) {
       var need = q.type === "fill-in" ? "needText" : q.type === "matching" || q.type === "ordering" ? "needAll" : "needChoice";
       this.feedback(el, "is-hint", "<p>" + escapeHtml(this.strings[need]) + "</p>");
+      return;
+    }
+    if (q.type === "ordering" && unique(a).length !== a.length) {
+      // Two items at one position cannot be right: say so before an attempt is spent.
+      this.feedback(el, "is-hint", "<p>" + escapeHtml(this.strings.needDistinct) + "</p>");
       return;
     }
     var previous = this.st.answers[index];
@@ -930,19 +804,16 @@
     this.resultPanel = $(this.doc, "[data-result-panel]");
   };
 
-  Player.prototype.contentPagesSeen = function () {
-    var seen = 0, total = 0;
-    for (var n = 1; n <= this.data.pages; n++) {
-      if (n === this.data.resultPage) continue;
-      total++;
-      if (this.st.visited[n]) seen++;
-    }
-    return { seen: seen, total: total };
-  };
+  Player.prototype.contentPagesSeen = function () { return pagesSeen(this.data, this.st); };
 
-  Player.prototype.isComplete = function (result) {
-    var pages = this.contentPagesSeen();
-    return pages.seen === pages.total && result.complete;
+  Player.prototype.isComplete = function (result) { return isComplete(this.data, this.st, result); };
+
+  /* "3 pages not seen and 1 question not answered": what the completion rule still asks for, or "". */
+  Player.prototype.missingText = function (result) {
+    var gap = missing(this.data, this.st, result), strings = this.strings, parts = [];
+    if (gap.pages > 0) parts.push((strings.missingPages || {})[gap.pages] || "");
+    if (gap.questions > 0) parts.push((strings.missingQuestions || {})[gap.questions] || "");
+    return parts.length === 2 ? fill(strings.both, { first: parts[0], second: parts[1] }) : parts.join("");
   };
 
   Player.prototype.percent = function (pct) {
@@ -956,7 +827,7 @@
   Player.prototype.renderResult = function () {
     var panel = this.resultPanel;
     if (!panel) return;
-    var data = this.data, st = this.st, strings = this.strings, self = this;
+    var data = this.data, st = this.st, strings = this.strings;
     var result = summarize(data, st);
     var pages = this.contentPagesSeen();
     var lines = [];
@@ -967,13 +838,19 @@
       } else {
         lines.push(fill(strings.answered, { answered: result.answered }));
       }
-    } else if (result.graded === 0 || !result.scored) {
+    } else {
       lines.push(pages.seen === pages.total ? strings.completed : fill(strings.pagesSeen, { seen: pages.seen }));
+    }
+    var gap = this.missingText(result);
+    if (gap) lines.push(fill(strings.notComplete, { missing: gap }));
+    if (this.review && this.recorded && this.recorded.score !== null && !result.complete) {
+      lines.push(fill(strings.recordedScore, { score: this.percent(this.recorded.score) }));
     }
     var summary = $(panel, "[data-result-summary]");
     summary.innerHTML = lines.map(function (l) { return "<p>" + escapeHtml(l) + "</p>"; }).join("");
     if (result.scored && result.complete) panel.setAttribute("data-result", result.passed ? "passed" : "failed");
     else panel.removeAttribute("data-result");
+    panel.setAttribute("data-complete", gap ? "false" : "true");
     $$(panel, "[data-result-for]").forEach(function (item) {
       var index = parseInt(item.getAttribute("data-result-for"), 10);
       var at = st.answers[index];
@@ -982,6 +859,7 @@
       $(item, "[data-mark]").textContent = strings["mark_" + state];
     });
     show($(panel, "[data-action='retry']"), !!(result.scored && result.complete && !result.passed && !this.review));
+    show($(panel, "[data-action='finish']"), !this.review);
   };
 
   // ---------------------------------------------------------------- saving, finishing, notices
@@ -1001,19 +879,34 @@
     if (this.resultPanel && (!this.sco || this.st.page === this.data.resultPage)) this.renderResult();
   };
 
-  /* The finish button: report the final state and end the session, then say so. */
+  /* The finish button. With something still missing it first says what (a second press leaves anyway);
+     then it reports the final state, ends the session and says truthfully where the learner stands.
+     Only a complete module that is passed (or has no score) ends the attempt: after a failure the
+     attempt stays open, so the learner can come back and try the questions again. */
   Player.prototype.finish = function () {
     var result = summarize(this.data, this.st);
+    var complete = this.isComplete(result), gap = this.missingText(result);
+    var warning = $(this.doc, "[data-finish-warning]");
+    if (gap && warning && warning.hidden) {
+      warning.textContent = fill(this.strings.finishWarning, { missing: gap });
+      show(warning, true);
+      return;
+    }
     this.save();
-    this.tracker.finish(this.isComplete(result));
+    var failed = result.scored && result.complete && !result.passed;
+    this.tracker.finish(complete && !failed);
     this.finished = true;
     var panel = $(this.doc, "[data-finished]");
     if (!panel) return;
-    var self = this;
+    var self = this, strings = this.strings;
+    var state = !complete ? "incomplete" : failed ? "failed" : result.scored ? "passed" : "done";
     Object.keys(this.pages).forEach(function (n) { show(self.pages[n], false); });
     $$(this.doc, "[data-hide-when-finished]").forEach(function (el) { show(el, false); });
-    show(panel, true);
+    panel.setAttribute("data-finished", state);
     var heading = $(panel, "h1");
+    heading.textContent = strings["finished_" + state];
+    $(panel, "[data-finished-text]").textContent = fill(strings["finishedText_" + state], { missing: gap });
+    show(panel, true);
     heading.setAttribute("tabindex", "-1");
     heading.focus();
   };

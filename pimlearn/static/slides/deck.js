@@ -196,6 +196,8 @@
       return;
     }
     if (onControl && (key === " " || key === "Enter")) { return; }
+    // On the speaker view's notes panel, the scrolling keys scroll the notes (left/right still change slides).
+    if (e.target.closest && e.target.closest(".sv-side") && /^(ArrowUp|ArrowDown|PageUp|PageDown|Home|End| )$/.test(key)) { return; }
     var forward = rtl ? "ArrowLeft" : "ArrowRight";
     var back = rtl ? "ArrowRight" : "ArrowLeft";
     var handled = true;
