@@ -15,7 +15,7 @@ from lxml import etree
 
 from pimlearn.diagnostics import ContentError, Reporter
 from pimlearn.load import load_project
-from pimlearn.model import plain_text
+from pimlearn.model import Course, plain_text
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
 from tests.conftest import REPO, Files, PageWatch
@@ -48,6 +48,14 @@ def read_zip(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def sample_course() -> Course:
+    """The sample course as loaded: the tests below follow its module list."""
+    reporter = Reporter()
+    course = load_project(REPO, reporter).course("pim-foundations")
+    assert not reporter.errors
+    return course
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample course's SCORM packages, with --per-module."""
@@ -74,18 +82,20 @@ def all_packages(dist: Path) -> list[Path]:
 
 
 def test_sample_builds_every_package_at_its_documented_path(dist: Path) -> None:
+    modules = [m.id for m in sample_course().modules]
+    assert modules[:2] == ["pim-intro", "pim-principles"]
     names = {p.relative_to(dist).as_posix() for p in all_packages(dist)}
     for locale in ("en", "fr", "es"):
         for suffix in SCORM_FORMATS:
             assert f"pim-foundations/{locale}/pim-foundations-1.0.0-{locale}-{suffix}.zip" in names
-            for module in ("pim-intro", "pim-principles"):
+            for module in modules:
                 assert f"pim-foundations/{locale}/modules/pim-foundations-1.0.0-{locale}-{module}-{suffix}.zip" in names
-    assert len(names) == 3 * 2 * 3
+    assert len(names) == 3 * 2 * (1 + len(modules))
 
 
 def test_every_package_is_valid(dist: Path, single_sco: tuple[Path, BuildResult]) -> None:
     packages = all_packages(dist) + all_packages(single_sco[0])
-    assert len(packages) == 18 + 6
+    assert len(packages) == 3 * 2 * (1 + len(sample_course().modules)) + 6
     for path in packages:
         assert validate_package(path.read_bytes(), version_of(path)) == [], path.name
 
@@ -131,10 +141,11 @@ def test_scorm12_manifest(dist: Path) -> None:
     (root,) = org.findall("cp:item", ns)
     assert root.get("identifierref") is None
     modules = root.findall("cp:item", ns)
-    assert [m.get("identifier") for m in modules] == ["item-m-pim-intro", "item-m-pim-principles"]
+    course = sample_course()
+    assert [m.get("identifier") for m in modules] == [f"item-m-{m.id}" for m in course.modules]
     # the default report (completed/incomplete) leaves masteryscore out: with it, Moodle's default
     # "Mastery score overrides status" would turn the reported 'completed' into passed/failed
-    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == [None, None]
+    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == [None] * len(course.modules)
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get(f"{{{ADLCP12}}}scormtype") in ("sco", "asset")
     assert doc.findtext("cp:metadata/imsmd:lom/imsmd:general/imsmd:title/imsmd:langstring", namespaces=ns) == (
@@ -167,16 +178,21 @@ def test_scorm2004_manifest_sequencing(dist: Path) -> None:
         for r in root.iterfind("ss:sequencing/ss:rollupRules/ss:rollupRule", ns)
     ]
     assert ("all", "satisfied", "satisfied") in rules and ("all", "completed", "completed") in rules
+    course = sample_course()
+    pass_marks = [f"{course.pass_mark(m) / 100:g}" for m in course.modules]
+    assert pass_marks[:2] == ["0.8", "0.75"]
     weights = []
-    for item, pass_mark in zip(root.findall("cp:item", ns), ("0.8", "0.75"), strict=True):
+    for item, pass_mark in zip(root.findall("cp:item", ns), pass_marks, strict=True):
         primary = item.find("ss:sequencing/ss:objectives/ss:primaryObjective", ns)
         assert primary is not None and primary.get("satisfiedByMeasure") == "true"
         assert primary.findtext("ss:minNormalizedMeasure", namespaces=ns) == pass_mark
         delivery = item.find("ss:sequencing/ss:deliveryControls", ns)
         assert delivery is not None and delivery.get("objectiveSetByContent") == "true"
         weights.append(float(item.find("ss:sequencing/ss:rollupRules", ns).get("objectiveMeasureWeight")))  # type: ignore[union-attr, arg-type]
-    # the course score is the modules' points-weighted average: pim-intro has 5 graded points, pim-principles 6
-    assert weights == pytest.approx([5 / 11, 6 / 11], abs=1e-4)
+    # the course score is the modules' points-weighted average of their graded points
+    points = [sum(q.points for q in m.questions if q.graded) for m in course.modules]
+    assert points[:2] == [5, 6]  # pim-intro has 5 graded points, pim-principles 6
+    assert weights == pytest.approx([p / sum(points) for p in points], abs=1e-4)
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get("{http://www.adlnet.org/xsd/adlcp_v1p3}scormType") in ("sco", "asset")
 
