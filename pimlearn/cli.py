@@ -13,7 +13,8 @@ from . import __version__
 from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, did_you_mean, format_diagnostics, summary
 from .formats import formats
 from .load import ProjectNotFound, find_project_root
-from .model import Project
+from .model import Loc, Project
+from .package.transaction import WriteFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,11 +114,15 @@ def build(
         strict=strict,
         per_module=per_module,
     )
+    out = out_dir or root / "dist"
     try:
         result = run_build(root, options)
     except ContentError as exc:
-        out = out_dir or root / "dist"
         fail(exc, f"build failed; nothing was written to {_shown(out)}")
+        return
+    except WriteFailed as exc:
+        problem = Diagnostic(Loc(_shown(exc.path).rstrip("/")), "error", write_advice(exc), "output-write")
+        fail(ContentError([problem]), f"build failed; {_shown(out)} was left as it was")
         return
     print_diagnostics(list(result.warnings))
     shown = _shown(result.out_dir)
@@ -133,6 +138,21 @@ def build(
             click.echo(f"  wrote {path}")
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<20} {seconds:8.3f} s")
+
+
+def write_advice(exc: WriteFailed) -> str:
+    """What went wrong writing a file, and what the user can do about it."""
+    reason = exc.reason.rstrip(".")
+    low = reason.lower()
+    if "space" in low or "quota" in low:
+        hint = "free some space, or build into another folder with -o DIR"
+    elif "read-only" in low or "permission" in low or "not permitted" in low:
+        hint = "make the folder writable, or build into another folder with -o DIR"
+    elif "not a folder" in low or "not a directory" in low or "is a directory" in low:
+        hint = "move that file or folder out of the way, or build into another folder with -o DIR"
+    else:
+        hint = "check the folder, or build into another folder with -o DIR"
+    return f"cannot write the output: {reason}; {hint}"
 
 
 def _check_course_names(root: Path, courses: tuple[str, ...]) -> None:

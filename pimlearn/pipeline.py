@@ -99,8 +99,14 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
+    owned = [d for r in rendered for d in r.owned]
+    # A course built in all its locales and formats owns its whole folder: outputs of removed
+    # locales, modules and options go; a build of every course also removes courses that are gone.
+    partial = bool(options.locales or options.formats)
+    owned += [] if partial else [course.id for course in project.courses]
+    complete = not partial and not options.courses
     with timings.stage("write"):
-        report = write_artifacts(artifacts, out_dir, [d for r in rendered for d in r.owned])
+        report = write_artifacts(artifacts, out_dir, owned, complete=complete)
     outputs = tuple(
         (ctx.course.id, ctx.locale, name, len(result.artifacts))
         for (ctx, name), result in zip(tasks, rendered, strict=True)

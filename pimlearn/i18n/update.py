@@ -17,6 +17,7 @@ every catalog passes the guards (research: i18n-workflow.md §3.2):
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ import polib
 
 from ..diagnostics import Diagnostic, Reporter
 from ..model import Loc, Project
-from ..package.writer import write_text_atomic
+from ..package.transaction import STAGING
+from ..package.writer import write_files
 from . import tools
 from .catalogs import catalog_file, usable
 from .extract import (
@@ -76,15 +78,19 @@ class UpdatePlan:
         """True when a guard refused: nothing may be written."""
         return any(d.severity == "error" for d in self.diagnostics)
 
+    root: Path | None = None
+    """The project folder (its ``locales/`` holds the staging folder of ``apply``)."""
+
     def apply(self) -> list[Change]:
-        """Write every changed file atomically; the changes written."""
+        """Write every changed file in one transaction (all or none); the changes written."""
         if self.failed:
             raise RuntimeError("refusing to write an update that failed its guards")
-        written = []
-        for change in self.changes:
-            if change.text is not None and write_text_atomic(change.path, change.text):
-                written.append(change)
-        return written
+        texts = {change.path: change.text for change in self.changes if change.text is not None}
+        if not texts:
+            return []
+        root = self.root or Path(os.path.commonpath(list(texts)))
+        written = set(write_files(texts, root / LOCALES / STAGING))
+        return [change for change in self.changes if change.path in written]
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ def plan_update(
 ) -> UpdatePlan:
     """Prepare the templates (and, with ``catalogs``, every catalog) without writing anything."""
     reporter = Reporter()
-    plan = UpdatePlan()
+    plan = UpdatePlan(root=root)
     domains = project_domains(root, project, locales, reporter)
     plan.diagnostics.extend(reporter.diagnostics)
     with tempfile.TemporaryDirectory(prefix="pimlearn-i18n-") as tmp:
