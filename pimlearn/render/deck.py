@@ -29,11 +29,13 @@ from ..model import (
     Question,
     SlideBreak,
     Str,
+    Table,
     Text,
     plain_text,
 )
 from .assets import image_path, module_images, read_image
 from .fit import (
+    CONTENT_WIDTH,
     MIN_FIT,
     QUESTION_TITLE_SIZE,
     TITLE_SIZE,
@@ -42,6 +44,7 @@ from .fit import (
     fit_question,
     image_size,
     is_split,
+    table_too_wide,
     title_fit,
 )
 from .questions import display_order
@@ -131,6 +134,19 @@ class _Builder:
         scale, culprit = fit_content(blocks, self.sizes, split)
         if culprit is not None:
             self.warn(culprit.loc, title)
+        for block in blocks:
+            why = table_too_wide(block, CONTENT_WIDTH) if isinstance(block, Table) else ""
+            if why:
+                self.diagnostics.append(
+                    Diagnostic(
+                        block.loc,
+                        "warning",
+                        f"the table on slide '{plain_text(title)}' does not fit the slide's width: {why}; "
+                        "split it, shorten its cells, or show it only in the other outputs with "
+                        "'::: only elearning guide'",
+                        "slide-table",
+                    )
+                )
         self.slides.append(
             Slide(
                 "content",
