@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +53,32 @@ def fail(exc: ContentError, what: str) -> None:
     sys.exit(EXIT_CONTENT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+EXIT_INTERNAL = 3
+"""An unexpected exception: a bug in pimlearn, never the user's content."""
+
+
+class _Main(click.Group):
+    """The top-level group: an unexpected exception becomes one line and exit status 3, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report a bug in pimlearn as one line (``PIMLEARN_DEBUG=1`` shows the traceback)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("PIMLEARN_DEBUG"):
+                raise
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            click.echo(
+                f"pimlearn: internal error ({detail}); this is a bug in pimlearn, not in your content: please "
+                "report it with the command you ran (PIMLEARN_DEBUG=1 shows the details)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pimlearn")
 def main() -> None:
     """Build SCORM packages, slide decks and facilitator guides from Markdown training modules."""
@@ -330,8 +356,13 @@ def i18n_stats(locales: tuple[str, ...], as_json: bool, minimum: float | None, p
 
     root = project_root(project_dir)
     project = _load_for_i18n(root)
-    rows = project_stats(root, project.courses, only=locales)
+    problems: list[Diagnostic] = []
+    rows = project_stats(root, project.courses, only=locales, problems=problems)
     click.echo(status_json(rows).rstrip() if as_json else table(rows) if rows else "pimlearn: no translated locales")
+    if problems:
+        print_diagnostics(problems)
+        click.echo("pimlearn: catalogs with errors are counted as untranslated; fix them (see above)", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
     if minimum is not None:
         below = [r for r in rows if r.all.percent_words < minimum]
         for row in below:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -31,7 +31,7 @@ from ..model import Loc, Project
 from ..package.transaction import STAGING
 from ..package.writer import write_files
 from . import tools
-from .catalogs import catalog_file, usable
+from .catalogs import catalog_file, readable_catalog, usable
 from .extract import (
     Template,
     course_template,
@@ -235,7 +235,14 @@ def _catalog_change(
     shown = shown_path(target, root)
     stem = f"{catalog_name(locale)}-{pot.stem}"
     merged = work / f"{stem}.merged.po"
-    if target.is_file():
+    if target.exists():
+        broken = readable_catalog(target, shown) or [d for d in msgfmt_check(target, shown) if d.severity == "error"]
+        if broken:
+            # A catalog msgmerge cannot read would be replaced by a fresh one: every translation lost.
+            hint = "; fix the catalog (or restore it from version control), then run the update again"
+            plan.diagnostics.extend(replace(d, message=d.message + hint) for d in broken)
+            plan.changes.append(Change(target, shown, "unchanged"))
+            return
         old_text = target.read_text(encoding="utf-8")
         tools.msgmerge(target, pot, merged)
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Reporter
-from ..model import Loc, Project
+from ..load.markdown import make_text
+from ..model import Course, Loc, Project
 from .catalogs import load_catalog
 from .extract import course_template, module_template, read_pot, same_messages
 from .layout import LOCALES, catalog_locales, pot_path, shown_path
@@ -21,6 +22,13 @@ def check_catalogs(root: Path, project: Project, reporter: Reporter) -> None:
     for course in project.courses:
         for locale in translated_locales(course):
             translations.course(course, locale, warn_incomplete=False)
+    unlisted = unlisted_modules(project)
+    if unlisted is not None:
+        # Modules no loaded course holds (unlisted, or their course.yml has errors): their catalogs
+        # are checked too, so one broken course.yml does not hide every translation error behind it.
+        for locale in catalog_locales(root / LOCALES):
+            if locale != unlisted.language:
+                translations.course(unlisted, locale, warn_incomplete=False)
     seen = set(translations.diagnostics)
     reporter.extend(translations.diagnostics)
     base = root / LOCALES
@@ -31,6 +39,18 @@ def check_catalogs(root: Path, project: Project, reporter: Reporter) -> None:
                     seen.add(diagnostic)
                     reporter.extend([diagnostic])
     reporter.extend(outdated_templates(root, project))
+
+
+def unlisted_modules(project: Project) -> Course | None:
+    """A stand-in course (source language English) holding the modules no loaded course lists."""
+    listed = {m.id for course in project.courses for m in course.modules}
+    modules = tuple(m for m in project.modules if m.id not in listed)
+    if not modules:
+        return None
+    loc = Loc(modules[0].loc.path)
+    return Course(
+        id="", title=make_text("", loc), version="0.0.0", language="en", locales=("en",), modules=modules, loc=loc
+    )
 
 
 def outdated_templates(root: Path, project: Project) -> list[Diagnostic]:

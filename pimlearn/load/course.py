@@ -10,6 +10,7 @@ from ..diagnostics import Reporter
 from ..model import PACKAGINGS, PAPERS, Course, Loc, ScormOptions, ScormVersion, Text
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
+from .source import read_source
 from .yamlloc import Origin, parse_yaml
 
 LOCALE = re.compile(r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?\Z")
@@ -31,10 +32,8 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
     file = directory / "course.yml"
     rel_path = file.relative_to(root).as_posix()
     course_id = directory.name
-    try:
-        source = file.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        reporter.error(Loc(rel_path, 1, 1), f"not valid UTF-8: {exc.reason} at byte {exc.start}", "encoding")
+    source = read_source(file, rel_path, reporter)
+    if source is None:
         return None
     node = parse_yaml(source, Origin(rel_path, 1), reporter)
     if node is None:

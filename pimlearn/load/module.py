@@ -47,6 +47,7 @@ from ..model import (
 from .markdown import CONTAINER, iter_images, make_text, parser
 from .questions import load_question
 from .schema import MapReader
+from .source import read_source
 from .yamlloc import Origin, parse_yaml
 
 CONTAINER_NAMES = ("notes", "only", *CALLOUT_KINDS)
@@ -132,15 +133,9 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
     file = directory / "module.md"
     rel_path = file.relative_to(root).as_posix()
     module_id = directory.name
-    try:
-        source = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        reporter.error(Loc(rel_path, 1, 1), f"not valid UTF-8: {exc.reason} at byte {exc.start}", "encoding")
+    source = read_source(file, rel_path, reporter)
+    if source is None:
         return None
-    except OSError as exc:
-        reporter.error(Loc(rel_path), f"cannot read: {exc.strerror}", "io")
-        return None
-    source = source.removeprefix("\ufeff")
     ctx = _Context(rel_path, directory, source.splitlines(), reporter)
     tokens = parser().parse(source, ctx.env)
     if not tokens or tokens[0].type != "front_matter":
