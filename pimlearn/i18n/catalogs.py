@@ -130,7 +130,7 @@ def _load(path_str: str, root_str: str, domain: str, locale: str, _mtime: int, _
     if any(d.severity == "error" for d in found):
         return Loaded(None, tuple(found))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
         po = polib.pofile(text, wrapwidth=0)
     except (UnicodeDecodeError, OSError, ValueError) as exc:
         problem = Diagnostic(Loc(shown, 1), "error", f"cannot read catalog: {exc}", "catalog-syntax")

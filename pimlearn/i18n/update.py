@@ -243,7 +243,7 @@ def _catalog_change(
             plan.diagnostics.extend(replace(d, message=d.message + hint) for d in broken)
             plan.changes.append(Change(target, shown, "unchanged"))
             return
-        old_text = target.read_text(encoding="utf-8")
+        old_text = target.read_text(encoding="utf-8").removeprefix("\ufeff")
         tools.msgmerge(target, pot, merged)
     else:
         old_text = None
