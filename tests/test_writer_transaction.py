@@ -248,3 +248,67 @@ def test_a_full_build_removes_outputs_of_removed_locales_and_courses(tmp_path: P
     assert any(p.startswith("c2/en/") for p in report.removed)
     assert (dist / "c1/en/web/index.html").is_file()
     assert (dist / "mine/keep.txt").read_text() == "the user's" and (dist / "readme.txt").is_file()
+
+
+# --------------------------------------------------------------------------- the real command, killed with SIGKILL
+
+KILLED_BUILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pimlearn.cli import main
+
+    dist, die_at = sys.argv[1], int(sys.argv[2])
+    calls = 0
+    real = os.replace
+
+    def replace(src, dst):
+        global calls
+        if str(dst).startswith(dist):
+            calls += 1
+            if calls == die_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        real(src, dst)
+
+    os.replace = replace
+    main(["build", "-f", "web", "--project", sys.argv[3]])
+    """
+)
+
+
+@pytest.mark.parametrize("die_at", [2, 4, 7])
+def test_a_real_build_killed_with_sigkill_is_all_old_then_all_new(tmp_path: Path, die_at: int) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pimlearn.cli import main
+
+    root = tmp_path / "p"
+    shutil.copytree(Path(__file__).parent / "fixtures/bad/bom-prefixed-files", root)
+    dist = root / "dist"
+    assert CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)]).exit_code == 0
+    before = snapshot(dist)
+    module = root / "modules/m1/module.md"
+    module.write_text(module.read_text(encoding="utf-8-sig").replace("Text.", "Changed text."), encoding="utf-8")
+
+    repo = Path(__file__).resolve().parent.parent
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(dist), str(die_at), str(root)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert snapshot(dist) != before  # killed mid-switch: some files were already replaced
+
+    CliRunner().invoke(main, ["check", "--project", str(root)])  # check never touches dist/
+    assert snapshot(dist) != before
+    assert recover(dist) and snapshot(dist) == before  # what the next build does first: all old
+
+    result = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    after = snapshot(dist)
+    assert not (dist / STAGING).exists()
+    pages = [text.decode() for path, text in after.items() if path.endswith(".html")]
+    assert any("Changed text." in page for page in pages) and not any(">Text.<" in page for page in pages)

@@ -86,10 +86,12 @@ class UpdatePlan:
         if self.failed:
             raise RuntimeError("refusing to write an update that failed its guards")
         texts = {change.path: change.text for change in self.changes if change.text is not None}
-        if not texts:
+        if not self.changes:
             return []
-        root = self.root or Path(os.path.commonpath(list(texts)))
-        written = set(write_files(texts, root / LOCALES / STAGING))
+        root = self.root or Path(os.path.commonpath([c.path for c in self.changes]))
+        # Unchanged catalogs' folders too: a killed earlier run may have left temporary files there.
+        folders = {change.path.parent for change in self.changes}
+        written = set(write_files(texts, root / LOCALES / STAGING, folders))
         return [change for change in self.changes if change.path in written]
 
 

@@ -134,14 +134,15 @@ def _remove_empty_dirs(out_dir: Path, owned: Iterable[str]) -> None:
                 path.rmdir()
 
 
-def write_files(files: Mapping[Path, str], staging: Path) -> list[Path]:
+def write_files(files: Mapping[Path, str], staging: Path, folders: Iterable[Path] = ()) -> list[Path]:
     """Write the text files whose content changed, all at once (one transaction staged in ``staging``).
 
-    Returns the files written. Temporary files a killed earlier run left beside them are removed first.
+    Returns the files written. A switch a killed earlier run left half done is undone first,
+    and its temporary files beside ``files`` and in ``folders`` are removed.
     """
     root = Path(os.path.commonpath([staging.parent, *files]))
     recover(root, staging)
-    remove_leftover_temp_files({path.parent for path in files})
+    remove_leftover_temp_files({*folders, *(path.parent for path in files)})
     changed = {path: text.encode("utf-8") for path, text in files.items() if not _same_file(path, text.encode("utf-8"))}
     commit(root, {path.relative_to(root).as_posix(): data for path, data in changed.items()}, staging=staging)
     return list(changed)
