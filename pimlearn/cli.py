@@ -166,18 +166,18 @@ def build(
             click.echo(f"  {stage:<20} {seconds:8.3f} s")
 
 
-def write_advice(exc: WriteFailed) -> str:
+def write_advice(exc: WriteFailed, elsewhere: str = ", or build into another folder with -o DIR") -> str:
     """What went wrong writing a file, and what the user can do about it."""
     reason = exc.reason.rstrip(".")
     low = reason.lower()
     if "space" in low or "quota" in low:
-        hint = "free some space, or build into another folder with -o DIR"
+        hint = f"free some space{elsewhere}"
     elif "read-only" in low or "permission" in low or "not permitted" in low:
-        hint = "make the folder writable, or build into another folder with -o DIR"
+        hint = f"make the folder writable{elsewhere}"
     elif "not a folder" in low or "not a directory" in low or "is a directory" in low:
-        hint = "move that file or folder out of the way, or build into another folder with -o DIR"
+        hint = f"move that file or folder out of the way{elsewhere}"
     else:
-        hint = "check the folder, or build into another folder with -o DIR"
+        hint = f"check the folder{elsewhere}"
     return f"cannot write the output: {reason}; {hint}"
 
 
@@ -311,7 +311,12 @@ def _run_update(project_dir: Path, locales: tuple[str, ...], force: bool, catalo
     if plan.failed:
         click.echo("pimlearn: update refused; no file was written", err=True)
         sys.exit(EXIT_CONTENT_ERROR)
-    written = plan.apply()
+    try:
+        written = plan.apply()
+    except WriteFailed as exc:
+        problem = Diagnostic(Loc(_shown(exc.path).rstrip("/")), "error", write_advice(exc, ""), "output-write")
+        fail(ContentError([problem]), "update failed; the templates and catalogs were left as they were")
+        return
     for change in written:
         detail = f" ({change.summary})" if change.summary else ""
         click.echo(f"  {change.action:<9} {change.shown}{detail}")

@@ -174,3 +174,41 @@ def test_a_bug_is_one_line_with_exit_3(tmp_path: Path, monkeypatch: pytest.Monke
     assert code == 3
     assert text.strip().startswith("pimlearn: internal error (KeyError: 'unexpected'); this is a bug in pimlearn")
     assert "Traceback" not in text and len(text.strip().splitlines()) == 1
+
+
+def test_i18n_update_on_a_full_disk_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from pimlearn.package import transaction
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "bom-prefixed-files", root)
+    module = root / "modules/m1/module.md"
+    module.write_text(module.read_text(encoding="utf-8-sig").replace("Text.", "New text."), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (root / "locales").rglob("*") if p.is_file()}
+    calls = {"n": 0}
+    real = transaction._stage_file
+
+    def full_after_one(path: Path, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(transaction, "_stage_file", full_after_one)
+    code, text = run(root, ["i18n", "update"])
+    assert code == 1, text
+    assert "error: cannot write the output: No space left on device; free some space [output-write]" in text
+    assert "the templates and catalogs were left as they were" in text
+    assert {p: p.read_bytes() for p in (root / "locales").rglob("*") if p.is_file()} == before
+
+
+def test_a_duplicate_msgid_is_one_line_naming_both_places(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "duplicate-msgid-catalog", root)
+    code, text = run(root, ["check"])
+    assert code == 1
+    [line] = [x for x in text.splitlines() if "duplicate" in x]
+    assert line.startswith("locales/fr/LC_MESSAGES/module-m1.po:36: error: msgfmt: duplicate message definition")
+    assert "(first defined at line 24): remove one of them" in line
+    assert "first definition" not in text

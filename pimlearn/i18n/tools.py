@@ -80,6 +80,11 @@ def _msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
         if not match or _NOISE.search(raw):
             continue
         message = match.group("msg").strip()
+        if message.startswith("...this is the location of the first definition") and found:
+            # The second line of a duplicate: say where the first one is, on the duplicate's own line.
+            first = f" (first defined at line {match.group('line')}): remove one of them"
+            found[-1] = Diagnostic(found[-1].loc, found[-1].severity, found[-1].message + first, found[-1].code)
+            continue
         severity = "error"
         if message.startswith("warning: "):
             severity, message = "warning", message.removeprefix("warning: ")
