@@ -289,6 +289,9 @@ def _load_for_i18n(root: Path) -> Project:
     reporter = Reporter()
     project = load_project(root, reporter, all_modules=True)
     if reporter.errors:
+        from .i18n.validate import check_catalogs
+
+        check_catalogs(root, project, reporter)  # the catalogs' own errors too: everything to fix, at once
         print_diagnostics(reporter.diagnostics)
         click.echo("pimlearn: fix the content first: catalogs are not updated from sources with errors", err=True)
         sys.exit(EXIT_CONTENT_ERROR)

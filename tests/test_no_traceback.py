@@ -212,3 +212,13 @@ def test_a_duplicate_msgid_is_one_line_naming_both_places(tmp_path: Path) -> Non
     assert line.startswith("locales/fr/LC_MESSAGES/module-m1.po:36: error: msgfmt: duplicate message definition")
     assert "(first defined at line 24): remove one of them" in line
     assert "first definition" not in text
+
+
+@pytest.mark.parametrize("command", [["i18n", "update"], ["i18n", "stats"]])
+def test_i18n_commands_report_course_and_catalog_errors_at_once(command: list[str], tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "broken-course-and-catalog", root)
+    code, text = run(root, command)
+    assert code == 1
+    assert "courses/c1/course.yml:5:1: error: invalid YAML" in text
+    assert "locales/fr/LC_MESSAGES/module-m1.po:24:1: error: unbalanced emphasis" in text
