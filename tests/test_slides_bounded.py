@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from pimlearn.load import load_project
 from pimlearn.model import Table
 from pimlearn.render.deck import Deck, build_deck, load_images
 from pimlearn.render.fit import TABLE_SIZE, line_count, table_columns, table_row_heights, title_fit
-from tests.conftest import Files
+from tests.conftest import Files, PageWatch
 
 COURSE = "title: C\nversion: 1.0.0\nmodules: [m1]\n"
 SECONDS = 20
@@ -139,3 +140,38 @@ def test_pptx_of_an_unfittable_table_opens(make_project: Callable[[Files], Path]
     shapes = [s for slide in Presentation(io.BytesIO(deck.data)).slides for s in slide.shapes if s.has_table]
     assert [len(s.table.columns) for s in shapes] == [60, 2]
     assert sum(1 for d in rendered.diagnostics if d.code == "slide-table") == 2
+
+
+@pytest.mark.browser
+def test_html_deck_keeps_unfittable_tables_inside_the_slide(
+    page: tuple[Any, PageWatch], make_project: Callable[[Files], Path]
+) -> None:
+    from pimlearn.pipeline import BuildOptions, build
+
+    body = f"## Wide\n\n{WIDE_TABLES['60 columns']}\n## Long\n\n{WIDE_TABLES['a 5000-character word']}"
+    root = make_project({"courses/c1/course.yml": COURSE, "modules/m1/module.md": f"---\ntitle: T\n---\n\n{body}"})
+    with deadline(120):
+        result = build(root, BuildOptions(formats=("slides",)))
+    assert sum(1 for d in result.warnings if d.code == "slide-table") == 2
+    pg, watch = page
+    pg.set_viewport_size({"width": 1280, "height": 720})
+    pg.goto((root / "dist/c1/en/slides/m1.html").as_uri())
+    numbers = pg.evaluate(
+        "() => [...document.querySelectorAll('.slide .table-wrap')].map(w => w.closest('.slide').dataset.slide)"
+    )
+    assert len(numbers) == 2
+    url = (root / "dist/c1/en/slides/m1.html").as_uri()
+    for number in numbers:
+        pg.goto(f"{url}#{number}")
+        pg.wait_for_function(f"() => document.querySelector('[data-slide=\"{number}\"] .table-wrap').clientWidth > 0")
+        table_width, room, dense = pg.evaluate(
+            f"""() => {{
+                const slide = document.querySelector('[data-slide="{number}"]');
+                const wrap = slide.querySelector('.table-wrap');
+                return [wrap.querySelector('table').scrollWidth, wrap.clientWidth, slide.dataset.table || ''];
+            }}"""
+        )
+        assert room > 1000  # the slide is shown, at its design width
+        assert table_width <= room + 1  # every column visible: nothing hidden behind a scroll bar
+        assert dense == "dense"
+    assert watch.console_errors == []

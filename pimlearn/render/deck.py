@@ -70,6 +70,8 @@ class Slide:
     fit: float = 1.0
     """Text scale, from 1 down to ``fit.MIN_FIT``."""
     title_fit: float = 1.0
+    dense_table: bool = False
+    """A table on the slide is too wide for it: cells get less padding (best effort, with a warning)."""
 
     @property
     def plain_title(self) -> str:
@@ -134,8 +136,10 @@ class _Builder:
         scale, culprit = fit_content(blocks, self.sizes, split)
         if culprit is not None:
             self.warn(culprit.loc, title)
+        dense = False
         for block in blocks:
             why = table_too_wide(block, CONTENT_WIDTH) if isinstance(block, Table) else ""
+            dense = dense or bool(why)
             if why:
                 self.diagnostics.append(
                     Diagnostic(
@@ -158,6 +162,7 @@ class _Builder:
                 split=split,
                 fit=scale,
                 title_fit=title_fit(plain_text(title), TITLE_SIZE),
+                dense_table=dense,
             )
         )
 
