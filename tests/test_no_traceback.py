@@ -88,6 +88,12 @@ FIRST_ERROR = {
         "locales/fr/LC_MESSAGES/module-m1.po:11: error: msgfmt: end-of-file within string; fix the catalog "
         "(or restore it from version control), then run the update again [catalog-syntax]",
     ),
+    "empty-catalog": (
+        "i18n update",
+        "locales/fr/LC_MESSAGES/module-m1.po: error: the catalog is empty: restore it from version control, or "
+        "delete it and run `pimlearn i18n update` to create it again [catalog-syntax]",
+    ),
+    "template-is-a-folder": ("i18n update", "error: cannot write the output: Is a directory; move that file"),
     "duplicate-msgid-catalog": ("i18n update", "error: msgfmt: duplicate message definition"),
     "broken-course-and-catalog": ("check", "courses/c1/course.yml:5:1: error: invalid YAML"),
     "dist-is-a-file": (
@@ -222,3 +228,18 @@ def test_i18n_commands_report_course_and_catalog_errors_at_once(command: list[st
     assert code == 1
     assert "courses/c1/course.yml:5:1: error: invalid YAML" in text
     assert "locales/fr/LC_MESSAGES/module-m1.po:24:1: error: unbalanced emphasis" in text
+
+
+def test_an_unreadable_template_is_written_again(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "unreadable-template", root)
+    code, text = run(root, ["check"])
+    assert code == 0
+    assert (
+        "locales/templates/module-m1.pot: warning: the template of 'module-m1' cannot be read: run "
+        "`pimlearn i18n update` to write it again from the sources [catalog-outdated]"
+    ) in text
+    code, text = run(root, ["i18n", "update"])
+    assert code == 0, text
+    assert 'msgid "Intro."' in (root / "locales/templates/module-m1.pot").read_text(encoding="utf-8")
+    assert run(root, ["check"]) == (0, "pimlearn: check passed (no problems)\n")

@@ -114,6 +114,16 @@ def readable_catalog(path: Path, shown: str) -> list[Diagnostic]:
                 Loc(shown), "error", f"cannot read the catalog: {what}; make it a readable .po file", "file-unreadable"
             )
         ]
+    if not data.strip():
+        return [
+            Diagnostic(
+                Loc(shown),
+                "error",
+                "the catalog is empty: restore it from version control, or delete it and run "
+                "`pimlearn i18n update` to create it again",
+                "catalog-syntax",
+            )
+        ]
     reporter = Reporter()
     decode_source(data, shown, reporter)
     return reporter.diagnostics

@@ -242,7 +242,9 @@ def _catalog_change(
         if broken:
             # A catalog msgmerge cannot read would be replaced by a fresh one: every translation lost.
             hint = "; fix the catalog (or restore it from version control), then run the update again"
-            plan.diagnostics.extend(replace(d, message=d.message + hint) for d in broken)
+            plan.diagnostics.extend(
+                d if "restore it" in d.message else replace(d, message=d.message + hint) for d in broken
+            )
             plan.changes.append(Change(target, shown, "unchanged"))
             return
         old_text = target.read_text(encoding="utf-8").removeprefix("\ufeff")

@@ -60,7 +60,17 @@ def outdated_templates(root: Path, project: Project) -> list[Diagnostic]:
     for template in templates:
         path = pot_path(root / LOCALES, template.domain)
         existing = read_pot(path)
-        if existing is not None and not same_messages(existing, template):
+        if existing is None and path.exists():
+            found.append(
+                Diagnostic(
+                    Loc(shown_path(path, root)),
+                    "warning",
+                    f"the template of '{template.domain}' cannot be read: run `pimlearn i18n update` to "
+                    "write it again from the sources",
+                    "catalog-outdated",
+                )
+            )
+        elif existing is not None and not same_messages(existing, template):
             found.append(
                 Diagnostic(
                     Loc(shown_path(path, root)),
