@@ -27,8 +27,11 @@ NEW = {**{f"c/en/web/page{i}.html": f"new {i}".encode() for i in range(6)}, "c/e
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (the writer's record excluded), by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != RECORD}
+    """Every file under ``root`` by relative path (the writer's record and a killed run's empty lock file excluded)."""
+    skip = (RECORD, f"{STAGING}.lock")
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name not in skip
+    }
 
 
 def old_build(out: Path) -> dict[str, bytes]:
@@ -153,6 +156,7 @@ def test_a_build_killed_mid_switch_is_undone_by_the_next_run(tmp_path: Path, die
     assert not (out / STAGING).exists()
     new_build(out)
     assert snapshot(out) == expected_new(before)  # and the next build completes
+    assert not (out / f"{STAGING}.lock").exists()
 
 
 def test_a_build_killed_after_the_commit_is_all_new(tmp_path: Path) -> None:
@@ -309,6 +313,19 @@ def test_a_real_build_killed_with_sigkill_is_all_old_then_all_new(tmp_path: Path
     result = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root)])
     assert result.exit_code == 0, result.output
     after = snapshot(dist)
-    assert not (dist / STAGING).exists()
+    assert not (dist / STAGING).exists() and not (dist / f"{STAGING}.lock").exists()
     pages = [text.decode() for path, text in after.items() if path.endswith(".html")]
     assert any("Changed text." in page for page in pages) and not any(">Text.<" in page for page in pages)
+
+
+def test_one_run_writes_a_folder_at_a_time(tmp_path: Path) -> None:
+    from pimlearn.package.transaction import exclusive
+
+    out = tmp_path / "dist"
+    before = old_build(out)
+    with exclusive(out / STAGING), pytest.raises(WriteFailed, match="another pimlearn run is writing this folder"):
+        new_build(out)  # e.g. a second `pimlearn build` started while the first one writes
+    assert snapshot(out) == before
+    new_build(out)
+    assert snapshot(out) == expected_new(before)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [RECORD]  # no lock file left

@@ -16,11 +16,13 @@ behind, and the next transaction (or ``recover``) puts every old file back first
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +93,35 @@ def commit(base: Path, files: Mapping[str, bytes], remove: Iterable[str] = (), s
         raise WriteFailed(failed, _reason(exc)) from None
     (stage / _JOURNAL).unlink()  # the commit point
     shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextmanager
+def exclusive(stage: Path) -> Iterator[None]:
+    """Hold the write lock of the folder ``stage`` is in: one pimlearn process writes it at a time.
+
+    The lock (``flock`` on ``<stage>.lock``) dies with its process, so a killed run never blocks
+    the next; while it is held, no other run can take the staging folder for a killed run's.
+    """
+    folder = stage.parent
+    if folder.exists() and not folder.is_dir():
+        raise WriteFailed(folder, "it is a file, not a folder")
+    lock = stage.with_name(stage.name + ".lock")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WriteFailed(folder, _reason(exc)) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise WriteFailed(folder, "another pimlearn run is writing this folder; wait for it to finish") from None
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # the lock is only needed while held: leave no file behind
+        os.close(fd)
 
 
 def recover(base: Path, staging: Path | None = None) -> bool:

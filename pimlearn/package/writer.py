@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .artifact import Artifact
-from .transaction import WriteFailed, commit, recover, remove_leftover_temp_files
+from .transaction import STAGING, WriteFailed, commit, exclusive, recover, remove_leftover_temp_files
 
 __all__ = ["RECORD", "DuplicateOutput", "WriteFailed", "WriteReport", "check_paths", "write_artifacts", "write_files"]
 
@@ -64,11 +64,16 @@ def write_artifacts(
     Raises ``WriteFailed`` (and changes nothing) when a file cannot be written.
     """
     check_paths(artifacts)
+    with exclusive(out_dir / STAGING):
+        return _write_locked(artifacts, out_dir, list(owned), complete)
+
+
+def _write_locked(artifacts: Sequence[Artifact], out_dir: Path, owned: list[str], complete: bool) -> WriteReport:
+    # Undo a killed run's half switch first: "unchanged" must be judged against the old files.
     recover(out_dir)
     folders = {PurePosixPath(a.path).parts[0] for a in artifacts if len(PurePosixPath(a.path).parts) > 1}
     remove_leftover_temp_files(out_dir / f for f in sorted(folders))
     recorded = _recorded_folders(out_dir)
-    owned = list(owned)
     if complete:
         owned += sorted(recorded - folders)
     record = sorted(folders if complete else folders | recorded)
@@ -141,8 +146,10 @@ def write_files(files: Mapping[Path, str], staging: Path, folders: Iterable[Path
     and its temporary files beside ``files`` and in ``folders`` are removed.
     """
     root = Path(os.path.commonpath([staging.parent, *files]))
-    recover(root, staging)
-    remove_leftover_temp_files({*folders, *(path.parent for path in files)})
-    changed = {path: text.encode("utf-8") for path, text in files.items() if not _same_file(path, text.encode("utf-8"))}
-    commit(root, {path.relative_to(root).as_posix(): data for path, data in changed.items()}, staging=staging)
+    with exclusive(staging):
+        recover(root, staging)
+        remove_leftover_temp_files({*folders, *(path.parent for path in files)})
+        encoded = {path: text.encode("utf-8") for path, text in files.items()}
+        changed = {path: data for path, data in encoded.items() if not _same_file(path, data)}
+        commit(root, {path.relative_to(root).as_posix(): data for path, data in changed.items()}, staging=staging)
     return list(changed)
