@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,8 @@ from . import __version__
 from .diagnostics import EXIT_CONTENT_ERROR, ContentError, Diagnostic, did_you_mean, format_diagnostics, summary
 from .formats import formats
 from .load import ProjectNotFound, find_project_root
-from .model import Project
+from .model import Loc, Project
+from .package.transaction import WriteFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +63,32 @@ def fail(exc: ContentError, what: str) -> None:
     sys.exit(EXIT_CONTENT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+EXIT_INTERNAL = 3
+"""An unexpected exception: a bug in pimlearn, never the user's content."""
+
+
+class _Main(click.Group):
+    """The top-level group: an unexpected exception becomes one line and exit status 3, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report a bug in pimlearn as one line (``PIMLEARN_DEBUG=1`` shows the traceback)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("PIMLEARN_DEBUG"):
+                raise
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            click.echo(
+                f"pimlearn: internal error ({detail}); this is a bug in pimlearn, not in your content: please "
+                "report it with the command you ran (PIMLEARN_DEBUG=1 shows the details)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pimlearn")
 def main() -> None:
     """Build SCORM packages, slide decks and facilitator guides from Markdown training modules."""
@@ -137,14 +164,19 @@ def build(
         per_module=per_module,
         extra_locales=extra_locales,
     )
+    out = out_dir or root / "dist"
     progress = BuildProgress()
     progress.enabled = progress.enabled and not quiet
     try:
         result = run_build(root, options, progress)
     except ContentError as exc:
         progress.close()
-        out = out_dir or root / "dist"
         fail(exc, f"build failed; nothing was written to {_shown(out)}")
+        return
+    except WriteFailed as exc:
+        progress.close()
+        problem = Diagnostic(Loc(_shown(exc.path).rstrip("/")), "error", write_advice(exc), "output-write")
+        fail(ContentError([problem]), f"build failed; {_shown(out)} was left as it was")
         return
     progress.close()
     print_diagnostics(list(result.warnings))
@@ -163,6 +195,21 @@ def build(
             click.echo(f"  wrote {path}")
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<20} {seconds:8.3f} s")
+
+
+def write_advice(exc: WriteFailed, elsewhere: str = ", or build into another folder with -o DIR") -> str:
+    """What went wrong writing a file, and what the user can do about it."""
+    reason = exc.reason.rstrip(".")
+    low = reason.lower()
+    if "space" in low or "quota" in low:
+        hint = f"free some space{elsewhere}"
+    elif "read-only" in low or "permission" in low or "not permitted" in low:
+        hint = f"make the folder writable{elsewhere}"
+    elif "not a folder" in low or "not a directory" in low or "is a directory" in low:
+        hint = f"move that file or folder out of the way{elsewhere}"
+    else:
+        hint = f"check the folder{elsewhere}"
+    return f"cannot write the output: {reason}; {hint}"
 
 
 def _check_course_names(root: Path, courses: tuple[str, ...]) -> None:
@@ -303,6 +350,9 @@ def _load_for_i18n(root: Path) -> Project:
     reporter = Reporter()
     project = load_project(root, reporter, all_modules=True)
     if reporter.errors:
+        from .i18n.validate import check_catalogs
+
+        check_catalogs(root, project, reporter)  # the catalogs' own errors too: everything to fix, at once
         print_diagnostics(reporter.diagnostics)
         click.echo("pimlearn: fix the content first: catalogs are not updated from sources with errors", err=True)
         sys.exit(EXIT_CONTENT_ERROR)
@@ -325,7 +375,12 @@ def _run_update(project_dir: Path, locales: tuple[str, ...], force: bool, catalo
     if plan.failed:
         click.echo("pimlearn: update refused; no file was written", err=True)
         sys.exit(EXIT_CONTENT_ERROR)
-    written = plan.apply()
+    try:
+        written = plan.apply()
+    except WriteFailed as exc:
+        problem = Diagnostic(Loc(_shown(exc.path).rstrip("/")), "error", write_advice(exc, ""), "output-write")
+        fail(ContentError([problem]), "update failed; the templates and catalogs were left as they were")
+        return
     for change in written:
         detail = f" ({change.summary})" if change.summary else ""
         click.echo(f"  {change.action:<9} {change.shown}{detail}")
@@ -375,8 +430,13 @@ def i18n_stats(locales: tuple[str, ...], as_json: bool, minimum: float | None, p
 
     root = project_root(project_dir)
     project = _load_for_i18n(root)
-    rows = project_stats(root, project.courses, only=locales)
+    problems: list[Diagnostic] = []
+    rows = project_stats(root, project.courses, only=locales, problems=problems)
     click.echo(status_json(rows).rstrip() if as_json else table(rows) if rows else "pimlearn: no translated locales")
+    if problems:
+        print_diagnostics(problems)
+        click.echo("pimlearn: catalogs with errors are counted as untranslated; fix them (see above)", err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
     if minimum is not None:
         below = [r for r in rows if r.all.percent_words < minimum]
         for row in below:

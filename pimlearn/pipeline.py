@@ -126,11 +126,16 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
     owned = [d for r in rendered for d in r.owned]
+    # A course built in all its locales and formats owns its whole folder: outputs of removed
+    # locales, modules and options go; a build of every course also removes courses that are gone.
+    partial = bool(options.locales or options.formats)
+    owned += [] if partial else [course.id for course in project.courses]
+    complete = not partial and not options.courses
     if not options.courses:  # the catalogue lists every course: a build of some courses leaves it as it is
         with timings.stage("catalogue"):
             artifacts.extend(catalogue(project, translations, out_dir, artifacts, owned))
     with timings.stage("write"):
-        report = write_artifacts(artifacts, out_dir, owned)
+        report = write_artifacts(artifacts, out_dir, owned, complete=complete)
     outputs = tuple(_output(task, result, t) for task, result, t in zip(tasks, rendered, seconds, strict=True))
     # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
     warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))

@@ -62,12 +62,12 @@ from ..render.fit import (
     PAD_X,
     QUESTION_TITLE_SIZE,
     SPLIT_TEXT,
-    TABLE_PAD_X,
     TABLE_PAD_Y,
     TABLE_SIZE,
     TITLE_SIZE,
     answer_explanation,
     block_height,
+    cell_pad,
     image_size,
     px_to_emu,
     px_to_pt,
@@ -621,7 +621,7 @@ def _table(out: Any, block: Table, box: _Area, fit: float, style: _Style) -> Non
     for r, row in enumerate((block.header, *block.rows)):
         for c in range(len(columns)):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = px_to_emu(TABLE_PAD_X)
+            cell.margin_left = cell.margin_right = px_to_emu(cell_pad(columns[c]))
             cell.margin_top = cell.margin_bottom = px_to_emu(TABLE_PAD_Y)
             frame = cell.text_frame
             p = frame.paragraphs[0]

@@ -167,6 +167,7 @@ def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, an
         "fit": slide.fit,
         "title_fit": slide.title_fit,
         "split": slide.split,
+        "dense_table": slide.dense_table,
         "body": body,
         "figure": figure,
         "question": question,

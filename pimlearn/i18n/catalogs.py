@@ -17,7 +17,8 @@ from pathlib import Path
 
 import polib
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Reporter
+from ..load.source import decode_source
 from ..model import Loc
 from .layout import BUILTIN_LOCALES, LOCALES, UI, po_path, shown_path
 from .locales import catalog_name, language, plural_forms
@@ -93,19 +94,52 @@ class Loaded:
 
 def load_catalog(path: Path, root: Path, domain: str, locale: str) -> Loaded:
     """Parse and check one catalog (cached while the file is unchanged)."""
-    stat = path.stat()
-    return _load(str(path.resolve()), str(root.resolve()), domain, locale, stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (0, 0)  # _load reports why it cannot be read
+    return _load(str(path.resolve()), str(root.resolve()), domain, locale, *key)
+
+
+def readable_catalog(path: Path, shown: str) -> list[Diagnostic]:
+    """Errors that stop a catalog from being read at all: not a file, unreadable, not UTF-8 (at the bad byte)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        what = "it is a folder, not a file" if path.is_dir() else (exc.strerror or str(exc)).lower()
+        return [
+            Diagnostic(
+                Loc(shown), "error", f"cannot read the catalog: {what}; make it a readable .po file", "file-unreadable"
+            )
+        ]
+    if not data.strip():
+        return [
+            Diagnostic(
+                Loc(shown),
+                "error",
+                "the catalog is empty: restore it from version control, or delete it and run "
+                "`pimlearn i18n update` to create it again",
+                "catalog-syntax",
+            )
+        ]
+    reporter = Reporter()
+    decode_source(data, shown, reporter)
+    return reporter.diagnostics
 
 
 @lru_cache(maxsize=512)
 def _load(path_str: str, root_str: str, domain: str, locale: str, _mtime: int, _size: int) -> Loaded:
     path, root = Path(path_str), Path(root_str)
     shown = shown_path(path, root)
+    unreadable = readable_catalog(path, shown)
+    if unreadable:
+        return Loaded(None, tuple(unreadable))
     found = msgfmt_check(path, shown)
     if any(d.severity == "error" for d in found):
         return Loaded(None, tuple(found))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
         po = polib.pofile(text, wrapwidth=0)
     except (UnicodeDecodeError, OSError, ValueError) as exc:
         problem = Diagnostic(Loc(shown, 1), "error", f"cannot read catalog: {exc}", "catalog-syntax")
@@ -215,7 +249,7 @@ def catalog_file(base: Path, locale: str, domain: str) -> Path | None:
     """The catalog of ``domain`` for ``locale`` under ``base``: the regional one, else the language's."""
     for name in dict.fromkeys((catalog_name(locale), language(locale))):
         path = po_path(base, name, domain)
-        if path.is_file():
+        if path.exists():  # a folder or unreadable file in its place is reported, not skipped
             return path
     return None
 

@@ -318,7 +318,10 @@ def same_messages(existing: polib.POFile, template: Template) -> bool:
 
 
 def read_pot(path: Path) -> polib.POFile | None:
-    """A POT on disk, or None when it does not exist."""
+    """A POT on disk, or None when it does not exist or cannot be read (it is regenerated from the sources)."""
     if not path.is_file():
         return None
-    return polib.pofile(str(path), wrapwidth=0)
+    try:
+        return polib.pofile(str(path), wrapwidth=0)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # polib reports syntax errors as OSError; a template holds no one's work

@@ -144,9 +144,16 @@ def translated_locales(course: Course, extra: Iterable[str] = ()) -> list[str]:
 
 
 def project_stats(
-    root: Path, courses: Iterable[Course], extra_locales: Iterable[str] = (), only: Iterable[str] = ()
+    root: Path,
+    courses: Iterable[Course],
+    extra_locales: Iterable[str] = (),
+    only: Iterable[str] = (),
+    problems: list[Diagnostic] | None = None,
 ) -> list[DomainStats]:
-    """Completeness of every domain of ``courses`` in each translated locale (``only``: just these locales)."""
+    """Completeness of every domain of ``courses`` in each translated locale (``only``: just these locales).
+
+    A catalog with errors counts as untranslated (a build would not use it); its errors go to ``problems``.
+    """
     only_locales = list(only)
     extra = list(extra_locales)
     rows: dict[tuple[str, str], DomainStats] = {}
@@ -157,6 +164,8 @@ def project_stats(
             if locale == course.language:
                 continue
             found = load_locale(root, locale, [t.domain for t in templates])
+            if problems is not None:
+                problems.extend(d for d in found.diagnostics if d.severity == "error" and d not in problems)
             for template in templates:
                 if (template.domain, locale) not in rows:
                     rows[(template.domain, locale)] = domain_stats(template, locale, found.get(template.domain))

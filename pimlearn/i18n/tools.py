@@ -10,6 +10,9 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -37,8 +40,33 @@ def tool(name: str) -> str:
     return found
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+@contextmanager
+def without_bom(path: Path) -> Iterator[Path]:
+    """``path``, or a copy without its UTF-8 byte-order mark (editors add one; gettext's tools refuse it)."""
+    try:
+        with open(path, "rb") as handle:
+            has_bom = handle.read(3) == BOM
+    except OSError:
+        has_bom = False
+    if not has_bom:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="pimlearn-bom-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(path.read_bytes().removeprefix(BOM))
+        yield copy
+
+
 def msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
     """``msgfmt --check`` on a catalog: syntax, header, plural and format problems located at its lines."""
+    with without_bom(path) as readable:
+        return _msgfmt_check(readable, shown)
+
+
+def _msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
     result = subprocess.run(
         [tool("msgfmt"), "--check", "-o", os.devnull, str(path)],
         capture_output=True,
@@ -52,6 +80,11 @@ def msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
         if not match or _NOISE.search(raw):
             continue
         message = match.group("msg").strip()
+        if message.startswith("...this is the location of the first definition") and found:
+            # The second line of a duplicate: say where the first one is, on the duplicate's own line.
+            first = f" (first defined at line {match.group('line')}): remove one of them"
+            found[-1] = Diagnostic(found[-1].loc, found[-1].severity, found[-1].message + first, found[-1].code)
+            continue
         severity = "error"
         if message.startswith("warning: "):
             severity, message = "warning", message.removeprefix("warning: ")
@@ -69,12 +102,13 @@ def msgfmt_check(path: Path, shown: str) -> list[Diagnostic]:
 
 def msgmerge(old: Path, template: Path, out: Path) -> None:
     """``msgmerge --previous --no-wrap``: keep translations, mark changed strings fuzzy with ``#|`` previous text."""
-    result = subprocess.run(
-        [tool("msgmerge"), "--quiet", "--previous", "--no-wrap", "-o", str(out), str(old), str(template)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LC_ALL": "C.UTF-8"},
-        check=False,
-    )
+    with without_bom(old) as readable:
+        result = subprocess.run(
+            [tool("msgmerge"), "--quiet", "--previous", "--no-wrap", "-o", str(out), str(readable), str(template)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
+            check=False,
+        )
     if result.returncode != 0:
         raise RuntimeError(f"msgmerge failed on {old}: {result.stderr.strip()}")

@@ -17,9 +17,10 @@ every catalog passes the guards (research: i18n-workflow.md §3.2):
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -27,9 +28,10 @@ import polib
 
 from ..diagnostics import Diagnostic, Reporter
 from ..model import Loc, Project
-from ..package.writer import write_text_atomic
+from ..package.transaction import STAGING
+from ..package.writer import write_files
 from . import tools
-from .catalogs import catalog_file, usable
+from .catalogs import catalog_file, readable_catalog, usable
 from .extract import (
     Template,
     course_template,
@@ -76,15 +78,21 @@ class UpdatePlan:
         """True when a guard refused: nothing may be written."""
         return any(d.severity == "error" for d in self.diagnostics)
 
+    root: Path | None = None
+    """The project folder (its ``locales/`` holds the staging folder of ``apply``)."""
+
     def apply(self) -> list[Change]:
-        """Write every changed file atomically; the changes written."""
+        """Write every changed file in one transaction (all or none); the changes written."""
         if self.failed:
             raise RuntimeError("refusing to write an update that failed its guards")
-        written = []
-        for change in self.changes:
-            if change.text is not None and write_text_atomic(change.path, change.text):
-                written.append(change)
-        return written
+        texts = {change.path: change.text for change in self.changes if change.text is not None}
+        if not self.changes:
+            return []
+        root = self.root or Path(os.path.commonpath([c.path for c in self.changes]))
+        # Unchanged catalogs' folders too: a killed earlier run may have left temporary files there.
+        folders = {change.path.parent for change in self.changes}
+        written = set(write_files(texts, root / LOCALES / STAGING, folders))
+        return [change for change in self.changes if change.path in written]
 
 
 @dataclass(frozen=True)
@@ -151,7 +159,7 @@ def plan_update(
 ) -> UpdatePlan:
     """Prepare the templates (and, with ``catalogs``, every catalog) without writing anything."""
     reporter = Reporter()
-    plan = UpdatePlan()
+    plan = UpdatePlan(root=root)
     domains = project_domains(root, project, locales, reporter)
     plan.diagnostics.extend(reporter.diagnostics)
     with tempfile.TemporaryDirectory(prefix="pimlearn-i18n-") as tmp:
@@ -234,8 +242,17 @@ def _catalog_change(
     shown = shown_path(target, root)
     stem = f"{catalog_name(locale)}-{pot.stem}"
     merged = work / f"{stem}.merged.po"
-    if target.is_file():
-        old_text = target.read_text(encoding="utf-8")
+    if target.exists():
+        broken = readable_catalog(target, shown) or [d for d in msgfmt_check(target, shown) if d.severity == "error"]
+        if broken:
+            # A catalog msgmerge cannot read would be replaced by a fresh one: every translation lost.
+            hint = "; fix the catalog (or restore it from version control), then run the update again"
+            plan.diagnostics.extend(
+                d if "restore it" in d.message else replace(d, message=d.message + hint) for d in broken
+            )
+            plan.changes.append(Change(target, shown, "unchanged"))
+            return
+        old_text = target.read_text(encoding="utf-8").removeprefix("\ufeff")
         tools.msgmerge(target, pot, merged)
     else:
         old_text = None

@@ -12,6 +12,7 @@ from ..model import COMPLETIONS, PACKAGINGS, PAPERS, REPORTS_12, Course, Loc, Sc
 from .control import report_control_characters
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
+from .source import read_source
 from .yamlloc import Origin, parse_yaml
 
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
@@ -32,10 +33,8 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
     file = directory / "course.yml"
     rel_path = file.relative_to(root).as_posix()
     course_id = directory.name
-    try:
-        source = file.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        reporter.error(Loc(rel_path, 1, 1), f"not valid UTF-8: {exc.reason} at byte {exc.start}", "encoding")
+    source = read_source(file, rel_path, reporter)
+    if source is None:
         return None
     if report_control_characters(source, rel_path, reporter):
         return None

@@ -50,6 +50,7 @@ from .images import ImageProblem, check_image_data
 from .markdown import CONTAINER, iter_images, make_text, parser
 from .questions import load_question
 from .schema import SLUG, MapReader
+from .source import read_source
 from .yamlloc import Origin, parse_yaml
 
 I18N_CONTEXT = re.compile(r"<!--\s*i18n-context:\s*(?P<name>[^\s>][^>]*?)\s*-->\s*\Z")
@@ -157,15 +158,9 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
     file = directory / "module.md"
     rel_path = file.relative_to(root).as_posix()
     module_id = directory.name
-    try:
-        source = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        reporter.error(Loc(rel_path, 1, 1), f"not valid UTF-8: {exc.reason} at byte {exc.start}", "encoding")
+    source = read_source(file, rel_path, reporter)
+    if source is None:
         return None
-    except OSError as exc:
-        reporter.error(Loc(rel_path), f"cannot read: {exc.strerror}", "io")
-        return None
-    source = source.removeprefix("\ufeff")
     if report_control_characters(source, rel_path, reporter):
         return None
     if not SLUG.match(module_id):

@@ -29,11 +29,13 @@ from ..model import (
     Question,
     SlideBreak,
     Str,
+    Table,
     Text,
     plain_text,
 )
 from .assets import image_path, module_images, read_image
 from .fit import (
+    CONTENT_WIDTH,
     MIN_FIT,
     QUESTION_TITLE_SIZE,
     TITLE_SIZE,
@@ -42,6 +44,7 @@ from .fit import (
     fit_question,
     image_size,
     is_split,
+    table_too_wide,
     title_fit,
 )
 from .questions import display_order
@@ -67,6 +70,8 @@ class Slide:
     fit: float = 1.0
     """Text scale, from 1 down to ``fit.MIN_FIT``."""
     title_fit: float = 1.0
+    dense_table: bool = False
+    """A table on the slide is too wide for it: cells get less padding (best effort, with a warning)."""
 
     @property
     def plain_title(self) -> str:
@@ -131,6 +136,21 @@ class _Builder:
         scale, culprit = fit_content(blocks, self.sizes, split)
         if culprit is not None:
             self.warn(culprit.loc, title)
+        dense = False
+        for block in blocks:
+            why = table_too_wide(block, CONTENT_WIDTH) if isinstance(block, Table) else ""
+            dense = dense or bool(why)
+            if why:
+                self.diagnostics.append(
+                    Diagnostic(
+                        block.loc,
+                        "warning",
+                        f"the table on slide '{plain_text(title)}' does not fit the slide's width: {why}; "
+                        "split it, shorten its cells, or show it only in the other outputs with "
+                        "'::: only elearning guide'",
+                        "slide-table",
+                    )
+                )
         self.slides.append(
             Slide(
                 "content",
@@ -142,6 +162,7 @@ class _Builder:
                 split=split,
                 fit=scale,
                 title_fit=title_fit(plain_text(title), TITLE_SIZE),
+                dense_table=dense,
             )
         )
 

@@ -96,7 +96,12 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def line_count(text: str, size: float, width: float, bold: bool = False) -> int:
-    """Lines the text wraps to in ``width`` px (greedy word wrap, like browsers and PowerPoint)."""
+    """Lines the text wraps to in ``width`` px (greedy word wrap, like browsers and PowerPoint).
+
+    Work is linear in the text: a line is never narrower than one em (a column squeezed to
+    nothing still holds a character per line), and a long word is broken by division, not by a loop.
+    """
+    width = max(width, size, 1.0)
     lines = 0
     for paragraph in text.split("\n"):
         words = paragraph.split()
@@ -112,9 +117,10 @@ def line_count(text: str, size: float, width: float, bold: bool = False) -> int:
                 lines += 1
                 current = 0.0
             # A word longer than the line breaks where it must.
-            while w > width:
-                lines += 1
-                w -= width
+            if w > width:
+                breaks = math.ceil(w / width) - 1
+                lines += breaks
+                w -= breaks * width
             current += (space if current else 0.0) + w
     return lines
 
@@ -244,6 +250,13 @@ def table_columns(block: Table, width: float) -> list[float]:
 
 
 TABLE_PAD_X, TABLE_PAD_Y = 10, 6
+MIN_COLUMN_CHARS = 4
+"""A table column narrower than this many characters (at the smallest text size) cannot be read."""
+
+
+def cell_pad(column: float) -> float:
+    """Horizontal padding of a cell: less in narrow columns, so the text keeps some room."""
+    return min(TABLE_PAD_X, column / 8)
 
 
 def table_row_heights(block: Table, fit: float, width: float) -> list[float]:
@@ -254,7 +267,7 @@ def table_row_heights(block: Table, fit: float, width: float) -> list[float]:
     for r, row in enumerate((block.header, *block.rows)):
         lines = max(
             (
-                line_count(inline_text(cell), size, columns[i] - 2 * TABLE_PAD_X, bold=r == 0)
+                line_count(inline_text(cell), size, columns[i] - 2 * cell_pad(columns[i]), bold=r == 0)
                 for i, cell in enumerate(row)
                 if i < len(columns)
             ),
@@ -262,6 +275,23 @@ def table_row_heights(block: Table, fit: float, width: float) -> list[float]:
         )
         heights.append(lines * size * 1.2 + 2 * TABLE_PAD_Y)
     return heights
+
+
+def table_too_wide(block: Table, width: float) -> str:
+    """Why a table cannot be laid out readably on a slide ('' when it can): too many columns, or a word too long."""
+    size = TABLE_SIZE * MIN_FIT
+    columns = table_columns(block, width)
+    narrowest = min(columns) - 2 * cell_pad(min(columns))
+    if narrowest < text_width("n" * MIN_COLUMN_CHARS, size):
+        return f"its {len(columns)} columns are too narrow to read"
+    for r, row in enumerate((block.header, *block.rows)):
+        for i, cell in enumerate(row[: len(columns)]):
+            room = columns[i] - 2 * cell_pad(columns[i])
+            for word in inline_text(cell).split():
+                if text_width(word, size, bold=r == 0) > room:
+                    shown = word if len(word) <= 30 else word[:27] + "..."
+                    return f"the word '{shown}' is wider than its column and is broken across lines"
+    return ""
 
 
 def table_height(block: Table, fit: float, width: float) -> float:
@@ -335,17 +365,16 @@ class Fit:
 
 def title_fit(title: str, base: float, lines: int = 2) -> float:
     """The title scale (1 down to MIN_TITLE_FIT) at which it fits the title box in ``lines`` lines."""
-    scale = 1.0
-    while scale > MIN_TITLE_FIT:
+    for scale in _steps(MIN_TITLE_FIT):
         size = base * scale
         if line_count(title, size, CONTENT_WIDTH, bold=True) * size * TITLE_LINE <= TITLE_HEIGHT:
-            break
-        scale = round(scale - 0.05, 2)
-    return max(scale, MIN_TITLE_FIT)
+            return scale
+    return MIN_TITLE_FIT
 
 
-def _steps() -> list[float]:
-    return [round(1.0 - 0.05 * i, 2) for i in range(round((1.0 - MIN_FIT) / 0.05) + 1)]
+def _steps(minimum: float = MIN_FIT) -> list[float]:
+    """The scales tried, from 1 down to ``minimum`` by 0.05: a fixed, finite list."""
+    return [round(1.0 - 0.05 * i, 2) for i in range(round((1.0 - minimum) / 0.05) + 1)]
 
 
 def stack_height(blocks: Sequence[Block], fit: float, width: float, sizes: ImageSize) -> list[float]:
