@@ -95,7 +95,7 @@ FIRST_ERROR = {
     ),
     "template-is-a-folder": ("i18n update", "error: cannot write the output: Is a directory; move that file"),
     "duplicate-msgid-catalog": ("i18n update", "error: msgfmt: duplicate message definition"),
-    "broken-course-and-catalog": ("check", "courses/c1/course.yml:5:1: error: invalid YAML"),
+    "broken-course-and-catalog": ("check", "courses/c1/course.yml:4:10: error: a list or mapping in brackets is not closed"),
     "dist-is-a-file": (
         "build",
         "dist: error: cannot write the output: it is a file, not a folder; move that file or folder out of the way, "
@@ -124,7 +124,7 @@ def test_a_broken_course_yml_does_not_hide_catalog_errors(tmp_path: Path) -> Non
     shutil.copytree(FIXTURES / "broken-course-and-catalog", root)
     code, text = run(root, ["check"])
     assert code == 1
-    assert "courses/c1/course.yml:5:1: error: invalid YAML" in text
+    assert "courses/c1/course.yml:4:10: error: a list or mapping in brackets is not closed" in text
     assert "locales/fr/LC_MESSAGES/module-m1.po:24:1: error: unbalanced emphasis" in text
     assert "2 errors" in text
 
@@ -226,7 +226,7 @@ def test_i18n_commands_report_course_and_catalog_errors_at_once(command: list[st
     shutil.copytree(FIXTURES / "broken-course-and-catalog", root)
     code, text = run(root, command)
     assert code == 1
-    assert "courses/c1/course.yml:5:1: error: invalid YAML" in text
+    assert "courses/c1/course.yml:4:10: error: a list or mapping in brackets is not closed" in text
     assert "locales/fr/LC_MESSAGES/module-m1.po:24:1: error: unbalanced emphasis" in text
 
 
