@@ -18,7 +18,10 @@ from pimlearn.i18n.locales import PLURAL_FORMS
 from pimlearn.i18n.update import UpdatePlan, keep_dropped, lost_translations, plan_update
 from pimlearn.load import load_project
 
-COURSE = "title: Safety course\nversion: 1.0.0\nlocales: [en, fr]\nmodules: [safety]\n"
+COURSE = (
+    "title: Safety course\nversion: 1.0.0\nlocales: [en, fr]\nmodules: [safety]\n"
+    "report_bugs_to: https://example.org/safety/issues\n"
+)
 
 PARAGRAPHS = [
     "Report every hazard to your supervisor before the end of the shift.",
@@ -135,9 +138,22 @@ def test_new_catalogs_get_the_projects_headers(tmp_path: Path, locale: str) -> N
     po = polib.pofile(str(catalog(root, locale)), wrapwidth=0)
     assert po.metadata["Language"] == locale
     assert po.metadata["Plural-Forms"] == PLURAL_FORMS[locale]
+    assert po.metadata["Project-Id-Version"] == "safety-course 1.0.0"
+    assert po.metadata["Report-Msgid-Bugs-To"] == "https://example.org/safety/issues"
+    assert po.metadata["Language-Team"] == ""  # the team fills it in, not pimlearn
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert po.metadata["POT-Creation-Date"] == polib.pofile(str(pot(root))).metadata["POT-Creation-Date"]
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalog(root, locale))]).returncode == 0
+
+
+def test_report_bugs_to_must_be_an_address(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write(root, PARAGRAPHS)
+    course = root / "courses" / "safety-course" / "course.yml"
+    course.write_text(COURSE.replace("https://example.org/safety/issues", "the safety team"), encoding="utf-8")
+    reporter = Reporter()
+    load_project(root, reporter)
+    assert [(d.code, d.loc.line) for d in reporter.errors] == [("invalid-value", 5)]
 
 
 def test_a_second_run_changes_nothing(translated: Path) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +33,7 @@ from .catalogs import catalog_file, usable
 from .extract import (
     Template,
     course_template,
+    course_version,
     merge_templates,
     module_template,
     po_date,
@@ -114,8 +115,12 @@ def project_domains(root: Path, project: Project, locales: Iterable[str], report
             per_module.setdefault(module.id, []).extend(course_locales)
         template = course_template(course)
         domains.append(Domain(template, pot_path(base, template.domain), base, tuple(dict.fromkeys(course_locales))))
+    owner = {m.id: c for c in reversed(project.courses) for m in c.modules}
     for module in project.modules:
         template = module_template(module)
+        if module.id in owner:  # a module shared by courses names the first that lists it
+            course = owner[module.id]
+            template = replace(template, project=course_version(course), bugs=course.report_bugs_to)
         module_locales = per_module.get(module.id) or list(wanted)
         domains.append(Domain(template, pot_path(base, template.domain), base, tuple(dict.fromkeys(module_locales))))
     union_locales = tuple(dict.fromkeys(union or wanted))
@@ -131,6 +136,9 @@ def project_domains(root: Path, project: Project, locales: Iterable[str], report
     existing = [loc for loc in catalog_locales(base) if (po_path(base, loc, UI)).is_file()]
     if needs or existing or pot_path(base, UI).is_file():
         merged = merge_templates(UI, "the user interface", [builtin, own])
+        if project.courses:
+            first = project.courses[0]
+            merged = replace(merged, project=course_version(first), bugs=first.report_bugs_to)
         ui_locales = tuple(dict.fromkeys((*needs, *(e for e in existing if not wanted or e in wanted))))
         domains.append(Domain(merged, pot_path(base, UI), base, ui_locales, BUILTIN_LOCALES))
     return domains
@@ -193,7 +201,7 @@ def new_catalog(pot_text: str, locale: str, epoch: int | None, prefill: Path | N
         "POT-Creation-Date": po.metadata.get("POT-Creation-Date", ""),
         "PO-Revision-Date": po_date(epoch),
         "Last-Translator": "",
-        "Language-Team": display_name(locale),
+        "Language-Team": "",  # the team's name and address: Poedit and Weblate fill it in
         "Language": name,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
