@@ -43,7 +43,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz",
-    max_examples=1500,
+    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
