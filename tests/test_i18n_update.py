@@ -224,6 +224,25 @@ def test_restored_block_is_revived_translated(translated: Path) -> None:
     assert not polib.pofile(str(catalog(translated))).obsolete_entries()
 
 
+def test_reword_delete_restore_reword_keeps_the_translation(translated: Path) -> None:
+    # The sequence from the bug report: the editor that saves the catalog (polib here, like many
+    # tools) drops the `#~|` line of the obsolete entry, so the revived entry is fuzzy without `#|`.
+    from pimlearn.pipeline import check
+
+    cat = PARAGRAPHS[1]
+    reworded = cat.replace("today", "yesterday")
+    step(translated, [PARAGRAPHS[0], reworded, *PARAGRAPHS[2:]])
+    step(translated, [PARAGRAPHS[0], *PARAGRAPHS[2:]])
+    polib.pofile(str(catalog(translated)), wrapwidth=0).save()  # a translator saves the catalog
+    step(translated, [PARAGRAPHS[0], *PARAGRAPHS[2:], reworded])
+    assert entry(catalog(translated), reworded).previous_msgid is None
+    again = reworded.replace("rain", "snow")
+    step(translated, [PARAGRAPHS[0], *PARAGRAPHS[2:], again])
+    found = entry(catalog(translated), again)
+    assert found.fuzzy and found.msgstr == f"FR {cat}"
+    assert [d for d in check(translated) if d.code in ("catalog-outdated", "update-lost")] == []
+
+
 # --------------------------------------------------------------------------- guards
 
 
