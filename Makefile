@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/js/node_modules/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test build test check lint format bench clean
+.PHONY: help setup setup-test build test check lint format bench fuzz clean
 
 help:
 	@echo "make build   set up, then build every course in every locale into dist/"
@@ -17,6 +17,7 @@ help:
 	@echo "make check   validate content and catalogs without writing anything"
 	@echo "make lint    ruff and mypy --strict"
 	@echo "make bench   build a large generated course and print per-stage times"
+	@echo "make fuzz    run the property-based tests with many random examples"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,11 @@ test: setup-test lint
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# The test suite runs property tests on fixed examples (hypothesis profile "ci");
+# this hunts for new failures with many random ones (several minutes).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -p no:xdist -m fuzz -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf dist .pytest_cache .mypy_cache .ruff_cache

@@ -407,7 +407,9 @@ def i18n_extract(project_dir: Path) -> None:
     callback=locale_codes,
     help="Only this locale (repeatable); may add a locale not yet built.",
 )
-@click.option("--force", is_flag=True, help="Accept an update that makes more than 30 % of translations obsolete.")
+@click.option(
+    "--force", is_flag=True, help="Accept an update that makes over 30 % of translations obsolete (never a lost one)."
+)
 @project_option
 def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> None:
     """Extract, then create or merge every catalog; never loses a translation."""

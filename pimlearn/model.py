@@ -465,6 +465,8 @@ class Course:
     loc: Loc = field(compare=False)
     description: Text | None = None
     publisher: str = ""
+    report_bugs_to: str = ""
+    """Where translators report problems with the source text (Report-Msgid-Bugs-To of its templates)."""
     mastery_score: int = 80
     scorm: ScormOptions = ScormOptions()
     allow_html: bool = False

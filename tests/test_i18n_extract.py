@@ -183,6 +183,20 @@ def test_new_python_calls_are_found_without_registration(tmp_path: Path) -> None
     assert found["End of the deck"].references == ("pkg/fmt.py",)
 
 
+def test_every_builtin_ui_string_says_where_it_appears() -> None:
+    from pimlearn.i18n.ui import builtin_template
+
+    messages = builtin_template().messages
+    assert all(m.comments for m in messages), [m.id for m in messages if not m.comments]
+    where = {m.key: " / ".join(m.comments) for m in messages}
+    assert "HTML slide deck: button" in where[(None, "Print slides")]
+    assert "screen reader label" in where[(None, "Slide controls")]
+    assert "facilitator guide (PDF): section heading" in where[(None, "Session plan")]
+    assert "name of a keyboard key" in where[("keyboard key", "Home")]
+    # One English word, two uses: two contexts.
+    assert {("result page", "Summary"), ("slide title", "Summary")} <= set(where)
+
+
 def test_project_templates_add_their_strings(tmp_path: Path) -> None:
     root = tmp_path / "project"
     (root / "templates/web").mkdir(parents=True)
@@ -192,7 +206,8 @@ def test_project_templates_add_their_strings(tmp_path: Path) -> None:
     (root / "templates/web/broken.html.j2").write_text("{{ _('x') ", encoding="utf-8")
     reporter = Reporter()
     messages = {m.id: m for m in project_template(root, reporter).messages}
-    assert messages["Offline edition"].comments == ("shown under the course title",)
+    # The author's note, then where the string appears (found from the template).
+    assert messages["Offline edition"].comments == ("shown under the course title", "web version: text")
     assert messages["Offline edition"].references == ("templates/web/extra.html.j2",)
     assert [d.code for d in reporter.diagnostics] == ["template-syntax"]
     assert reporter.diagnostics[0].loc.path == "templates/web/broken.html.j2"

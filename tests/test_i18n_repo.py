@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,3 +96,34 @@ def test_glossary_terms_are_used_consistently() -> None:
                 assert entry.msgstr == terms[entry.msgid], (locale, entry.msgctxt, entry.msgid)
             if "PIM" in entry.msgid:
                 assert "PIM" in entry.msgstr, (locale, entry.msgid)
+
+
+@pytest.mark.parametrize("locale", sorted(p.parent.parent.name for p in BUILTIN_LOCALES.glob(f"*/LC_MESSAGES/{UI}.po")))
+def test_builtin_ui_catalogs_are_complete(locale: str) -> None:
+    po = polib.pofile(str(BUILTIN_LOCALES / locale / "LC_MESSAGES" / f"{UI}.po"))
+    assert po.percent_translated() == 100 and not po.fuzzy_entries() and not po.obsolete_entries()
+
+
+# Arabic UI terms, one word for each idea (UN Arabic usage): a string that names the idea uses it.
+ARABIC_TERMS = {
+    "slide": ("شريح", "شرائح"),
+    "module": ("وحد",),
+    "question": ("سؤال", "أسئلة", "سؤالين"),
+    "facilitator": ("ميسّر", "للميسّر"),
+    "participants": ("المشارك",),
+    "learning platform": ("منصة التعلّم", "بمنصة تعلّم"),
+    "answer": ("إجاب", "أجب"),
+    "feedback": ("التعقيب",),
+    "speaker": ("المتحدث",),
+    "attempt": ("محاول",),
+}
+
+
+def test_arabic_ui_terms_are_consistent() -> None:
+    po = polib.pofile(str(BUILTIN_LOCALES / "ar" / "LC_MESSAGES" / f"{UI}.po"))
+    for entry in po:
+        forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for english, arabic in ARABIC_TERMS.items():
+            words = re.sub(r"%\(\w+\)s", "", entry.msgid).lower()  # placeholders are not words
+            if english in words and "keyboard" not in (entry.msgctxt or ""):
+                assert any(term in form for form in forms for term in arabic), (english, entry.msgid, forms)

@@ -95,7 +95,10 @@ FIRST_ERROR = {
     ),
     "template-is-a-folder": ("i18n update", "error: cannot write the output: Is a directory; move that file"),
     "duplicate-msgid-catalog": ("i18n update", "error: msgfmt: duplicate message definition"),
-    "broken-course-and-catalog": ("check", "courses/c1/course.yml:4:10: error: a list or mapping in brackets is not closed"),
+    "broken-course-and-catalog": (
+        "check",
+        "courses/c1/course.yml:4:10: error: a list or mapping in brackets is not closed",
+    ),
     "dist-is-a-file": (
         "build",
         "dist: error: cannot write the output: it is a file, not a folder; move that file or folder out of the way, "

@@ -76,6 +76,7 @@ from ..render.fit import (
 )
 from ..render.html import CALLOUT_LABELS
 from ..render.jinja import Templates, template_dirs, templates
+from ..render.uifallback import UI_SOURCE, is_fallback, plain
 from . import RenderContext, Rendered
 from .slides import decks
 
@@ -537,6 +538,8 @@ def _run(
 ) -> Any:
     from pptx.util import Pt
 
+    if is_fallback(text):  # a UI string pimlearn has no translation for: tagged English
+        text, lang = plain(text), lang or UI_SOURCE
     run = p.add_run()
     run.text = text
     if size:

@@ -300,7 +300,7 @@ def sco_documents(
         )
 
     scored = unit.pass_mark is not None
-    result_title = Markup.escape(tpl.gettext("Your result") if scored else tpl.gettext("Summary"))
+    result_title = Markup.escape(tpl.gettext("Your result") if scored else tpl.pgettext("result page", "Summary"))
     nav[-1]["pages"].append({"number": unit.result_page, "title": result_title})
     items = []
     for index, uq in enumerate(unit.questions):

@@ -31,7 +31,7 @@ def decks(ctx: RenderContext, tpl: Templates) -> list[tuple[Deck, ModuleImages]]
     out = []
     for number, module in enumerate(ctx.course.modules, start=1):
         images = load_images(ctx.project_root, module)
-        out.append((build_deck(ctx.course, module, number, images.size, tpl.gettext), images))
+        out.append((build_deck(ctx.course, module, number, images.size, tpl.gettext, tpl.pgettext), images))
     return out
 
 

@@ -21,8 +21,9 @@ from ..diagnostics import Diagnostic, Reporter
 from ..load.source import decode_source
 from ..model import Loc
 from .layout import BUILTIN_LOCALES, LOCALES, UI, po_path, shown_path
-from .locales import catalog_name, language, plural_forms
+from .locales import accepted_plural_forms, catalog_name, language, plural_forms
 from .msgcheck import control_problem, markup_problem, placeholder_problem
+from .plurals import PluralError, parse_plural_forms, same_plural_rule
 from .tools import msgfmt_check
 
 Key = tuple[str | None, str]
@@ -153,10 +154,6 @@ def _load(path_str: str, root_str: str, domain: str, locale: str, _mtime: int, _
     return Loaded(usable_catalog, tuple(found))
 
 
-def _normal_plural(value: str) -> str:
-    return re.sub(r"\s+", "", value).rstrip(";")
-
-
 def check_header(catalog: Catalog) -> list[Diagnostic]:
     """``Language`` equals the catalog's folder, ``Plural-Forms`` equals the project's table, charset UTF-8."""
     found: list[Diagnostic] = []
@@ -185,15 +182,19 @@ def check_header(catalog: Catalog) -> list[Diagnostic]:
         )
     expected = plural_forms(catalog.locale)
     actual = meta.get("Plural-Forms", "").strip()
-    if expected and _normal_plural(actual) != _normal_plural(expected):
-        what = f"is '{actual}'" if actual else "is missing"
+    if expected and not any(same_plural_rule(actual, known) for known in accepted_plural_forms(catalog.locale)):
+        try:
+            what = f"is '{actual}', which means something else" if actual else "is missing"
+            if actual:
+                parse_plural_forms(actual)
+        except PluralError as exc:
+            what = f"is '{actual}', which is not a valid rule ({exc})"
         found.append(
             Diagnostic(
                 catalog.header_loc("Plural-Forms"),
                 "error",
-                f"Plural-Forms {what}; every '{language(catalog.locale)}' catalog must use "
-                f"'{expected}' (other tools' variants order plural forms differently and would "
-                "swap translations)",
+                f"Plural-Forms {what}; set it to '{expected}' for '{language(catalog.locale)}' "
+                "(a rule that orders the plural forms differently would swap translations)",
                 "catalog-plural-forms",
             )
         )

@@ -57,6 +57,23 @@ and catalog checks compare it, so a CLDR-style 3-form header from another tool
 cannot silently shift plural translations.
 """
 
+PLURAL_VARIANTS = {
+    # Weblate's CLDR-based rule: zero takes the singular. Same two forms, same order.
+    "pt": ("nplurals=2; plural=n > 1;",),
+    "bn": ("nplurals=2; plural=n > 1;",),
+    "hi": ("nplurals=2; plural=n > 1;",),
+    # Weblate's Hebrew rules (one, two, [many,] other); msgfmt --check makes every entry have that many forms.
+    "he": (
+        "nplurals=4; plural=(n == 1) ? 0 : ((n == 2) ? 1 : ((n > 10 && n % 10 == 0) ? 2 : 3));",
+        "nplurals=3; plural=(n == 1) ? 0 : ((n == 2) ? 1 : 2);",
+    ),
+}
+"""Other tools' Plural-Forms a catalog may keep, besides rules that mean the same as ``PLURAL_FORMS``.
+
+Only rules whose forms come in the same order are listed. Babel's Arabic rule
+(``n%100>=0 && n%100<=2 ? 4 : 5``) is not: it swaps the last two forms.
+"""
+
 NAMES = {
     "en": "English",
     "fr": "Français",
@@ -156,3 +173,12 @@ def plural_forms(locale: str) -> str | None:
     """The project's Plural-Forms header for ``locale`` (regional entry first), or None when unknown."""
     name = catalog_name(locale)
     return PLURAL_FORMS.get(name) or PLURAL_FORMS.get(language(name))
+
+
+def accepted_plural_forms(locale: str) -> tuple[str, ...]:
+    """The Plural-Forms a catalog of ``locale`` may carry (compared by meaning): pimlearn's, then other tools'."""
+    own = plural_forms(locale)
+    if own is None:
+        return ()
+    name = catalog_name(locale)
+    return (own, *PLURAL_VARIANTS.get(name, PLURAL_VARIANTS.get(language(name), ())))

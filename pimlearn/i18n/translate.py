@@ -38,7 +38,8 @@ from ..package.artifact import Artifact
 from .catalogs import Catalog, LocaleCatalogs, load_locale
 from .checks import shape_problems
 from .extract import answers_msgid, quiz_context
-from .layout import course_domain, module_domain
+from .layout import UI, course_domain, module_domain
+from .locales import catalog_name, language
 from .stats import completeness_warnings, project_stats, status_json
 
 STATUS_FILE = "translation-status.json"
@@ -252,6 +253,7 @@ class Translations:
         self.courses: dict[str, Course] = {}
         self.locales: dict[str, list[str]] = {}
         self._reported: set[Diagnostic] = set()
+        self._no_ui: set[str] = set()
 
     def _report(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in diagnostics:
@@ -270,12 +272,33 @@ class Translations:
         domains = [course_domain(course.id), *(module_domain(m.id) for m in course.modules)]
         catalogs = load_locale(self.root, locale, domains)
         self._report(catalogs.diagnostics)
+        self._warn_no_ui(course, locale, catalogs)
         result = translate_course(course, locale, catalogs)
         self._report(result.diagnostics)
         if warn_incomplete:
             rows = project_stats(self.root, [course], only=[locale])
             self._report(completeness_warnings(course, locale, rows, result.untranslated_questions))
         return result.course
+
+    def _warn_no_ui(self, course: Course, locale: str, catalogs: LocaleCatalogs) -> None:
+        """Once per locale and build: buttons and labels will show in English (marked ``lang="en"``)."""
+        if locale in self._no_ui or language(locale) == "en" or catalogs.get(UI) or catalogs.builtin_ui:
+            return
+        if any(d.code.startswith("catalog") and d.severity == "error" for d in catalogs.diagnostics):
+            return  # a broken ui.po is reported as such
+        self._no_ui.add(locale)
+        self._report(
+            [
+                Diagnostic(
+                    course.loc,
+                    "warning",
+                    f"pimlearn has no user-interface catalog for '{locale}': buttons, labels and headings show in "
+                    f'English (marked lang="en"). Run `pimlearn i18n update -l {locale}` and translate '
+                    f"locales/{catalog_name(locale)}/LC_MESSAGES/ui.po",
+                    "ui-catalog-missing",
+                )
+            ]
+        )
 
     def status(self) -> Artifact:
         """``translation-status.json``: every built course's domains in all its locales and those built."""

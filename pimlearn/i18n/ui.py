@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import babel_extract
 
+from .. import __version__
 from ..diagnostics import Reporter
 from ..model import Loc
 from .extract import Message, Template, count_words, merge_templates
@@ -40,7 +41,8 @@ def builtin_template() -> Template:
     base = PACKAGE_ROOT.parent
     parts = [_template_file(path, path.relative_to(base).as_posix()) for path in _files(BUILTIN_TEMPLATES)]
     parts.append(_python_strings(PACKAGE_ROOT, base))
-    return merge_templates(UI, "pimlearn's user interface", parts)
+    merged = merge_templates(UI, "pimlearn's user interface", parts)
+    return replace(merged, project=f"pimlearn {__version__}", bugs="")
 
 
 def project_template_dirs(root: Path) -> list[Path]:
@@ -80,12 +82,96 @@ def _template_file(path: Path, reference: str) -> Template:
         "silent": "false",
     }
     found: list[Message] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    seen: dict[tuple[int, str], int] = {}
     with path.open("rb") as handle:
-        for _line, func, message, comments in babel_extract(handle, KEYWORDS, COMMENT_TAGS, options):
+        for line, func, message, comments in babel_extract(handle, KEYWORDS, COMMENT_TAGS, options):
             built = _message(func, message, tuple(c.strip() for c in comments), reference)
             if built is not None:
-                found.append(built)
+                occurrence = seen.get((line, built.id), 0)
+                seen[(line, built.id)] = occurrence + 1
+                where = where_shown(reference, lines, line, built.id, occurrence)
+                found.append(replace(built, comments=(*built.comments, where)))
     return merge_templates(UI, reference, [Template(UI, tuple(found))])
+
+
+OUTPUTS = {
+    "common": "e-learning question (SCORM and web version)",
+    "guide": "facilitator guide (PDF)",
+    "player": "e-learning player (SCORM and web version)",
+    "scorm": "SCORM e-learning page",
+    "slides": "HTML slide deck",
+    "web": "web version",
+}
+"""The output a built-in template folder makes: the first half of a translator comment."""
+
+ATTRIBUTE_ROLES = {
+    "aria-label": "screen reader label (not shown)",
+    "aria-roledescription": "screen reader role name (not shown)",
+    "data-running": "running header at the top of guide pages",
+    "content": "document keywords (PDF metadata)",
+    "title": "tooltip",
+    "alt": "image description for screen readers",
+    "placeholder": "placeholder in an empty field",
+}
+ELEMENT_ROLES = {
+    "button": "button",
+    "kbd": "name of a keyboard key",
+    "th": "table column header",
+    "dt": "label",
+    "h1": "page heading",
+    "h2": "section heading",
+    "h3": "heading",
+    "h4": "heading",
+    "caption": "table caption",
+    "option": "choice in a drop-down list",
+    "label": "form label",
+    "a": "link",
+    "title": "window title",
+    "legend": "group label",
+    "summary": "heading of a box that opens",
+}
+_OPEN = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^<>]*?(/?)>|<(/?)([a-zA-Z][\w-]*)\b[^<>]*$")
+_ATTRIBUTE = re.compile(r'([\w-]+)="[^"]*$')
+
+
+def where_shown(reference: str, lines: list[str], line: int, message: str, occurrence: int = 0) -> str:
+    """A translator comment saying where a template string appears ("HTML slide deck: button")."""
+    parts = reference.split("/")
+    folder = parts[-2] if len(parts) > 1 else ""
+    output = OUTPUTS.get(folder, f"template {parts[-1]}")
+    start = max(0, line - 1)
+    text = lines[start] if start < len(lines) else ""
+    column = -1
+    for _ in range(occurrence + 1):  # the n-th call of this string on its line
+        found = text.find(message[:20], column + 1)
+        if found < 0:
+            break
+        column = found
+    if column < 0:
+        column = max(text.find("_("), text.find("gettext("))
+    before = "\n".join([*lines[max(0, start - 3) : start], text[: max(column, 0)]])
+    if "<script" in "\n".join([*lines[:start], text[: max(column, 0)]]).rsplit("</script>", 1)[-1]:
+        return f"{output}: message the page's script shows or announces"
+    tag_open = before.rsplit("<", 1)[-1]
+    if ">" not in tag_open:
+        attribute = _ATTRIBUTE.search(tag_open)
+        if attribute:
+            return f"{output}: {ATTRIBUTE_ROLES.get(attribute.group(1), attribute.group(1) + ' attribute')}"
+    stack: list[str] = []
+    for match in _OPEN.finditer(before):
+        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
+        if not name or self_closing:
+            continue
+        if closing:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        else:
+            stack.append(name)
+    for name in reversed(stack):
+        if name in ELEMENT_ROLES:
+            return f"{output}: {ELEMENT_ROLES[name]}"
+    return f"{output}: text"
 
 
 def _message(func: str, message: object, comments: tuple[str, ...], reference: str) -> Message | None:
@@ -119,7 +205,7 @@ def _python_strings(package: Path, base: Path) -> Template:
         lines = source.splitlines()
         for func, args, line in _calls(ast.parse(source, str(path))):
             strings = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in args]
-            comment = _translator_comment(lines, line)
+            comment = _translator_comment(lines, line) or PYTHON_WHERE.get(reference, "")
             if func == "N_":
                 func = "gettext"
             message: object = tuple(strings) if func != "gettext" and func != "_" else (strings[0] if strings else None)
@@ -128,6 +214,18 @@ def _python_strings(package: Path, base: Path) -> Template:
                 # Python strings are used as they are (no % formatting): no python-format flag.
                 found.append(replace(built, flags=()))
     return Template(UI, tuple(found))
+
+
+PYTHON_WHERE = {
+    "pimlearn/formats/pptx.py": "PowerPoint slides: label on a slide",
+    "pimlearn/formats/slides.py": "HTML slide deck: message its script shows or announces to screen readers",
+    "pimlearn/formats/scorm.py": "SCORM e-learning page: page title in the list of pages",
+    "pimlearn/formats/web.py": "web version: page title in the list of pages",
+    "pimlearn/render/deck.py": "slides (HTML and PowerPoint): slide title or label",
+    "pimlearn/render/html.py": "every output: label at the top of a highlighted box",
+    "pimlearn/render/questions.py": "question: answer choice of a true-or-false question",
+}
+"""Where the strings of each Python file appear, for those without a ``# Translators:`` comment."""
 
 
 def _calls(tree: ast.AST) -> Iterator[tuple[str, list[ast.expr], int]]:

@@ -35,6 +35,7 @@ from .catalogs import catalog_file, readable_catalog, usable
 from .extract import (
     Template,
     course_template,
+    course_version,
     merge_templates,
     module_template,
     po_date,
@@ -127,8 +128,12 @@ def project_domains(root: Path, project: Project, locales: Iterable[str], report
             per_module.setdefault(module.id, []).extend(course_locales)
         template = course_template(course)
         domains.append(Domain(template, pot_path(base, template.domain), base, tuple(dict.fromkeys(course_locales))))
+    owner = {m.id: c for c in reversed(project.courses) for m in c.modules}
     for module in project.modules:
         template = module_template(module)
+        if module.id in owner:  # a module shared by courses names the first that lists it
+            course = owner[module.id]
+            template = replace(template, project=course_version(course), bugs=course.report_bugs_to)
         module_locales = per_module.get(module.id) or list(wanted)
         domains.append(Domain(template, pot_path(base, template.domain), base, tuple(dict.fromkeys(module_locales))))
     union_locales = tuple(dict.fromkeys(union or wanted))
@@ -144,6 +149,9 @@ def project_domains(root: Path, project: Project, locales: Iterable[str], report
     existing = [loc for loc in catalog_locales(base) if (po_path(base, loc, UI)).is_file()]
     if needs or existing or pot_path(base, UI).is_file():
         merged = merge_templates(UI, "the user interface", [builtin, own])
+        if project.courses:
+            first = project.courses[0]
+            merged = replace(merged, project=course_version(first), bugs=first.report_bugs_to)
         ui_locales = tuple(dict.fromkeys((*needs, *(e for e in existing if not wanted or e in wanted))))
         domains.append(Domain(merged, pot_path(base, UI), base, ui_locales, BUILTIN_LOCALES))
     return domains
@@ -206,7 +214,7 @@ def new_catalog(pot_text: str, locale: str, epoch: int | None, prefill: Path | N
         "POT-Creation-Date": po.metadata.get("POT-Creation-Date", ""),
         "PO-Revision-Date": po_date(epoch),
         "Last-Translator": "",
-        "Language-Team": display_name(locale),
+        "Language-Team": "",  # the team's name and address: Poedit and Weblate fill it in
         "Language": name,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -271,15 +279,19 @@ def _catalog_change(
         # msgmerge writes the canonical layout, so the next update finds nothing to change.
         tools.msgmerge(created, pot, merged)
     new_text = merged.read_text(encoding="utf-8")
-    problems = [d for d in msgfmt_check(merged, shown) if d.severity == "error"]
     summary = ""
+    problems: list[Diagnostic] = []
     if old_text is not None:
         old = polib.pofile(old_text, wrapwidth=0)
+        new_text = keep_dropped(old, new_text)
+        merged.write_text(new_text, encoding="utf-8")
         new = polib.pofile(new_text, wrapwidth=0)
+        problems += [d for d in msgfmt_check(merged, shown) if d.severity == "error"]
         problems += guard_lost(old, new, shown)
         problems += guard_obsolete(old, new, shown, force)
         summary = describe(old, new)
     else:
+        problems += [d for d in msgfmt_check(merged, shown) if d.severity == "error"]
         new = polib.pofile(new_text, wrapwidth=0)
         summary = f"{len([e for e in new if not e.obsolete])} entries, {len(new.translated_entries())} translated"
     plan.diagnostics.extend(problems)
@@ -309,25 +321,64 @@ def _keys(entry: polib.POEntry) -> set[tuple[str | None, str]]:
     return keys
 
 
+KEPT = "earlier translation, kept by pimlearn: "
+"""Translator-comment prefix of a translation msgmerge dropped (a plural form of a string that lost its plural)."""
+
+
+def _kept_strings(po: polib.POFile) -> set[str]:
+    """Every translation the catalog holds: msgstrs, plural forms, and those kept in translator comments."""
+    held: set[str] = set()
+    for entry in po:
+        held.update(value for value in _translation(entry) if value.strip())
+        for line in (entry.tcomment or "").splitlines():
+            quoted = line.removeprefix(KEPT).strip()
+            if line.startswith(KEPT) and len(quoted) >= 2:
+                held.add(polib.unescape(quoted[1:-1]))
+    return held
+
+
 def lost_translations(old: polib.POFile, new: polib.POFile) -> list[polib.POEntry]:
-    """Old entries whose translation the new catalog no longer holds (active, fuzzy with ``#|``, or obsolete)."""
-    index: dict[tuple[str | None, str], list[polib.POEntry]] = {}
+    """Old entries with a translation that the new catalog holds nowhere (active, fuzzy or obsolete).
+
+    A translation may legitimately move: msgmerge carries a fuzzy entry to a reworded
+    string without ``#|`` previous text when the entry had none (an editor that
+    dropped ``#~|`` lines), so translations are compared as text, not by msgid.
+    """
+    held = _kept_strings(new)
+    return [e for e in old if any(v.strip() and v not in held for v in _translation(e))]
+
+
+def keep_dropped(old: polib.POFile, merged_text: str) -> str:
+    """Keep in translator comments the plural forms msgmerge drops when a string loses its plural."""
+    new = polib.pofile(merged_text, wrapwidth=0)
+    held = _kept_strings(new)
+    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
     for entry in new:
-        for key in _keys(entry):
-            index.setdefault(key, []).append(entry)
-    lost = []
+        if not entry.obsolete:
+            for key in _keys(entry):
+                by_key.setdefault(key, entry)
+    inserts: dict[int, list[str]] = {}
     for entry in old:
-        if not _has_translation(entry):
+        dropped = [v for v in _translation(entry) if v.strip() and v not in held]
+        target = by_key.get((entry.msgctxt, entry.msgid)) if dropped else None
+        if target is None:
             continue
-        wanted = _translation(entry)
-        candidates = [c for key in _keys(entry) for c in index.get(key, [])]
-        if not any(_translation(c) == wanted for c in candidates):
-            lost.append(entry)
-    return lost
+        lines = [f'# {KEPT}"{polib.escape(value)}"' for value in dropped]
+        inserts.setdefault(int(target.linenum or 1), []).extend(lines)
+        held.update(dropped)
+    if not inserts:
+        return merged_text
+    text = merged_text.split("\n")
+    for linenum in sorted(inserts, reverse=True):
+        start = linenum - 1
+        while start > 0 and text[start - 1].strip():
+            start -= 1  # the entry's first line: comments go before everything else
+        text[start:start] = inserts[linenum]
+    return "\n".join(text)
 
 
 def guard_lost(old: polib.POFile, new: polib.POFile, shown: str) -> list[Diagnostic]:
-    """Guard 1: refuse when any translation would disappear."""
+    """Guard 1: refuse when any translation would disappear, and say how to get out."""
     lost = lost_translations(old, new)
     if not lost:
         return []
@@ -337,7 +388,9 @@ def guard_lost(old: polib.POFile, new: polib.POFile, shown: str) -> list[Diagnos
             Loc(shown, int(lost[0].linenum or 1)),
             "error",
             f"refusing to update: {len(lost)} translation{'s' if len(lost) != 1 else ''} would be lost ({sample}); "
-            "the catalog was left untouched",
+            "the catalog was left untouched. An author's edit never causes this (it is a bug: please report it with "
+            "the catalog and its template); to go on, merge by hand with `msgmerge --previous --no-wrap -U "
+            f"{shown} <its .pot>`, check with `git diff` what it dropped and restore it, then run the update again",
             "update-lost",
         )
     ]
@@ -345,10 +398,18 @@ def guard_lost(old: polib.POFile, new: polib.POFile, shown: str) -> list[Diagnos
 
 def obsoleted(old: polib.POFile, new: polib.POFile) -> tuple[list[polib.POEntry], int]:
     """Translated active entries of ``old`` that ``new`` only keeps as obsolete, and how many there were."""
-    reused = {key for e in new if not e.obsolete and e.previous_msgid for key in _keys(e)}
-    active_new = {(e.msgctxt, e.msgid) for e in new if not e.obsolete}
+    active = [e for e in new if not e.obsolete]
+    reused = {key for e in active if e.previous_msgid for key in _keys(e)}
+    active_new = {(e.msgctxt, e.msgid) for e in active}
+    shown = {value for e in active for value in _translation(e) if value.strip()}
     translated = [e for e in old if not e.obsolete and _has_translation(e)]
-    gone = [e for e in translated if (e.msgctxt, e.msgid) not in active_new and (e.msgctxt, e.msgid) not in reused]
+    gone = [
+        e
+        for e in translated
+        if (e.msgctxt, e.msgid) not in active_new
+        and (e.msgctxt, e.msgid) not in reused
+        and not any(value in shown for value in _translation(e) if value.strip())
+    ]
     return gone, len(translated)
 
 

@@ -77,6 +77,13 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
     _no_duplicates(r, "modules", refs)
     description = r.text("description")
     publisher = r.string("publisher")
+    report_bugs_to = r.string("report_bugs_to")
+    if report_bugs_to and not re.match(r"^(https?://\S+|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)$", report_bugs_to):
+        r.fail(
+            r.value_loc("report_bugs_to"),
+            f"'report_bugs_to' must be an e-mail address or an http(s) address, got '{report_bugs_to}'",
+            "invalid-value",
+        )
     mastery = r.integer("mastery_score", default=80, minimum=0, maximum=100)
     scorm = _scorm(r)
     allow_html = r.flag("allow_html", False)
@@ -104,6 +111,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         loc=Loc(rel_path, 1, 1),
         description=description,
         publisher=publisher,
+        report_bugs_to=report_bugs_to,
         mastery_score=mastery if mastery is not None else 80,
         scorm=scorm,
         allow_html=allow_html,

@@ -48,6 +48,7 @@ from .fit import (
     title_fit,
 )
 from .questions import display_order
+from .uifallback import UI_SOURCE, is_fallback, plain
 
 SlideKind = Literal["title", "objectives", "content", "question", "answer", "summary"]
 
@@ -95,8 +96,9 @@ class Deck:
 
 
 def label(message: str, loc: Loc) -> Text:
-    """A UI string (already translated) as a ``Text`` in the page's language."""
-    return Text(message, (Str(message),), loc)
+    """A UI string (already translated) as a ``Text``: in the page's language, or English when it fell back."""
+    text = plain(message)
+    return Text(text, (Str(text),), loc, lang=UI_SOURCE if is_fallback(message) else None)
 
 
 def for_slides(blocks: Sequence[Block]) -> list[Block]:
@@ -255,8 +257,17 @@ def load_images(project_root: Path, module: Module) -> ModuleImages:
     return ModuleImages({src: read_image(project_root, module, src) for src in module_images(module)})
 
 
-def build_deck(course: Course, module: Module, number: int, sizes: ImageSize, gettext: Callable[[str], str]) -> Deck:
-    """The module's deck, in the course's locale (``gettext`` translates the deck's own labels)."""
+def build_deck(
+    course: Course,
+    module: Module,
+    number: int,
+    sizes: ImageSize,
+    gettext: Callable[[str], str],
+    pgettext: Callable[[str, str], str] | None = None,
+) -> Deck:
+    """The module's deck, in the course's locale (``gettext``/``pgettext`` translate the deck's own labels)."""
+    if pgettext is None:
+        pgettext = _without_context(gettext)
     b = _Builder(sizes, gettext)
     loc = module.loc
     b.slides.append(Slide("title", module.title, (), (), loc))
@@ -293,7 +304,7 @@ def build_deck(course: Course, module: Module, number: int, sizes: ImageSize, ge
         summary_notes.append(
             ListBlock(False, 1, True, tuple(ListItem((Paragraph(o, o.loc),), o.loc) for o in module.objectives), loc)
         )
-    b.content(label(gettext("Summary"), loc), summary, summary_notes, loc)
+    b.content(label(pgettext("slide title", "Summary"), loc), summary, summary_notes, loc)
     b.slides[-1] = _kind(b.slides[-1], "summary")
     return Deck(module, number, tuple(b.slides), tuple(b.diagnostics))
 
@@ -323,6 +334,10 @@ def right_order(q: Question) -> list[int]:
 def item_order(q: Question) -> list[int]:
     """Ordering: the order the items are shown in (the e-learning's, never the answer)."""
     return display_order(q.id, "items", len(q.items))
+
+
+def _without_context(gettext: Callable[[str], str]) -> Callable[[str, str], str]:
+    return lambda _context, message: gettext(message)
 
 
 def tf_choices(q: Question, gettext: Callable[[str], str]) -> list[tuple[Text, bool]]:

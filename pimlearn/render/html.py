@@ -144,10 +144,14 @@ def blocks_html(blocks: Sequence[Block], options: HtmlOptions) -> Markup:
 def block_html(block: Block, options: HtmlOptions, tight: bool = False) -> Markup:
     """One block as HTML (``tight``: a paragraph inside a tight list renders bare)."""
     if isinstance(block, Paragraph):
+        if _block_lang(block.text, options):
+            return _lang_block("div" if tight else "p", block.text, options)
         inner = text_html(block.text, options)
         return inner if tight else Markup("<p>") + inner + Markup("</p>")
     if isinstance(block, Heading):
         level = min(6, max(1, block.level + options.heading_shift))
+        if _block_lang(block.text, options):
+            return _lang_block(f"h{level}", block.text, options)
         return Markup(f"<h{level}>") + text_html(block.text, options) + Markup(f"</h{level}>")
     if isinstance(block, Figure):
         return figure_html(block, options)
@@ -173,6 +177,22 @@ def block_html(block: Block, options: HtmlOptions, tight: bool = False) -> Marku
     if isinstance(block, Question):
         return options.question(block) if options.question else Markup("")
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+
+def _block_lang(text: Text, options: HtmlOptions) -> bool:
+    """True when a whole block fell back and the output is the PDF guide.
+
+    WeasyPrint neither isolates a ``dir`` span nor tags an inline language well: the
+    fallback block itself carries ``lang`` and ``dir``, so an English paragraph in an
+    Arabic guide is laid out left to right (its full stop at its end) and tagged English.
+    """
+    return options.target == "guide" and bool(lang_attrs(text.lang, options.lang))
+
+
+def _lang_block(tag: str, text: Text, options: HtmlOptions) -> Markup:
+    # A tight list item's paragraph becomes a div: dir on the <li> would move its marker.
+    attrs = lang_attrs(text.lang, options.lang)
+    return Markup(f"<{tag}") + attrs + Markup(">") + inlines_html(text.inlines, options) + Markup(f"</{tag}>")
 
 
 def figure_html(block: Figure, options: HtmlOptions) -> Markup:
@@ -215,6 +235,9 @@ def table_html(block: Table, options: HtmlOptions) -> Markup:
         align = block.aligns[index] if index < len(block.aligns) else ""
         style = f' style="text-align:{align}"' if align else ""
         scope = ' scope="col"' if tag == "th" else ""
+        if _block_lang(text, options):
+            attrs = lang_attrs(text.lang, options.lang)
+            return f"<{tag}{scope}{style}{attrs}>{inlines_html(text.inlines, options)}</{tag}>"
         return f"<{tag}{scope}{style}>{text_html(text, options)}</{tag}>"
 
     head = "".join(cell("th", t, i) for i, t in enumerate(block.header))

@@ -10,8 +10,10 @@ from typing import Any
 import jinja2
 
 from ..i18n.catalogs import ui_translations
+from ..i18n.locales import html_lang
 from ..model import Course, plain_text
 from . import uitext
+from .uifallback import MarkFallback, mark_html, marks_fallbacks, plain
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -32,14 +34,31 @@ class Templates:
 
     env: jinja2.Environment
     translations: gettext.NullTranslations
+    lang: str = "en"
+    """The page language: untranslated UI strings are marked as English in it."""
 
     def render(self, name: str, **context: Any) -> str:
-        """Render the template ``name`` (first found on the search path)."""
-        return self.env.get_template(name).render(**context)
+        """Render the template ``name`` (first found on the search path); English fallbacks marked."""
+        text = self.env.get_template(name).render(**context)
+        if name.endswith((".css.j2", ".css", ".js.j2", ".json.j2")):
+            return plain(text)
+        return mark_html(text, self.lang)
 
     def gettext(self, message: str) -> str:
-        """A UI string in the locale (for strings built in Python, such as callout labels)."""
+        """A UI string in the locale (strings built in Python); a fallback is marked for ``render``/``plain``."""
         return self.translations.gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """A UI string with a context (one English word, two uses), marked like ``gettext``."""
+        return self.translations.pgettext(context, message)
+
+    def plain_gettext(self, message: str) -> str:
+        """A UI string in the locale without fallback marks (text that cannot hold markup)."""
+        return plain(self.translations.gettext(message))
+
+    def plain_ngettext(self, singular: str, plural: str, n: int) -> str:
+        """A plural UI string in the locale without fallback marks."""
+        return plain(self.translations.ngettext(singular, plural, n))
 
 
 def templates(project_root: Path, course: Course) -> Templates:
@@ -64,7 +83,11 @@ def templates(project_root: Path, course: Course) -> Templates:
         keep_trailing_newline=True,
     )
     env.filters["plain"] = lambda text: plain_text(text) if text else ""
-    translations = ui_translations(project_root, course.locale or course.language)
-    # Translators write the ui catalog: their strings are escaped like any other text (uitext.py).
+    locale = course.locale or course.language
+    translations = ui_translations(project_root, locale)
+    if marks_fallbacks(locale):
+        translations.add_fallback(MarkFallback())
+    # Translators write the ui catalog: their strings are escaped like any other text (uitext.py);
+    # the fallback marks (private-use characters) pass the escaping and become lang spans in render().
     uitext.install(env, translations)
-    return Templates(env, translations)
+    return Templates(env, translations, html_lang(locale))

@@ -79,6 +79,34 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def _tag_languages() -> None:
+    """Give structure elements of ``lang`` elements a ``/Lang`` (WeasyPrint only sets the document's).
+
+    PDF/UA wants every change of language in the structure tree, so screen readers read an
+    English fallback with an English voice. WeasyPrint builds the tree in
+    ``weasyprint.pdf.tags._build_box_tree`` (recursively, through the module's name):
+    wrapping it adds ``/Lang`` to the element made for a box whose HTML element has a
+    ``lang`` attribute. Without that function (another WeasyPrint), the PDF is untouched.
+    """
+    import pydyf  # type: ignore[import-untyped]
+    from weasyprint.pdf import tags  # type: ignore[import-untyped]
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "pimlearn_lang", False):
+        return
+
+    def with_lang(box: Any, *args: Any) -> Iterator[Any]:
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) != "html" else None
+        for made in build(box, *args):
+            if lang and "Lang" not in made:
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    with_lang.pimlearn_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_lang
+
+
 def write_pdf(html: str, css: str, variant: str | None = PDF_UA) -> tuple[bytes, list[str]]:
     """Lay out ``html`` with the stylesheet ``css``: the PDF bytes and the problems WeasyPrint reported.
 
@@ -89,6 +117,7 @@ def write_pdf(html: str, css: str, variant: str | None = PDF_UA) -> tuple[bytes,
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     fonts = font_config()
+    _tag_languages()
     # Refusing every scheme but data: keeps the build off the network and out of the
     # file system, whatever an SVG image refers to.
     fetcher = URLFetcher(allowed_protocols={"data"})
