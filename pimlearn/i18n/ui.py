@@ -96,6 +96,7 @@ def _template_file(path: Path, reference: str) -> Template:
 
 
 OUTPUTS = {
+    "catalogue": "training catalogue page (dist/index.html)",
     "common": "e-learning question (SCORM and web version)",
     "guide": "facilitator guide (PDF)",
     "player": "e-learning player (SCORM and web version)",
@@ -223,6 +224,9 @@ PYTHON_WHERE = {
     "pimlearn/formats/web.py": "web version: page title in the list of pages",
     "pimlearn/render/deck.py": "slides (HTML and PowerPoint): slide title or label",
     "pimlearn/render/html.py": "every output: label at the top of a highlighted box",
+    "pimlearn/render/catalogue.py": "training catalogue page (dist/index.html): kind of download, or a file size",
+    "pimlearn/formats/__init__.py": "web version and slide decks: link to another output of the course",
+    "pimlearn/formats/qti.py": "QTI question bank: answer of a true-or-false question",
     "pimlearn/render/questions.py": "question: answer choice of a true-or-false question",
 }
 """Where the strings of each Python file appear, for those without a ``# Translators:`` comment."""
