@@ -28,7 +28,33 @@ def theme_cs_font(prs: Any) -> str:
     return (cs.get("typeface") if cs is not None else "") or "Arial"
 
 
-def slide_number(out: Any, layout: Any, number: int) -> None:
+TEMPLATE_PARTS = ("slideMaster", "slideLayout", "notesMaster", "presentation")
+"""Parts that come from the template: their default text properties carry its language."""
+
+
+def set_language(prs: Any, lang: str) -> None:
+    """Make the build's language the deck's: defaults of the presentation, master, layouts and notes master.
+
+    Text a trainer types then gets this language (spell-checking, fonts); the runs pimlearn writes carry
+    their own (the build's, or the source language of untranslated text).
+    """
+    for part in prs.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        name = str(part.partname).rsplit("/", 1)[-1]
+        kinds: tuple[str, ...]
+        if name.startswith(TEMPLATE_PARTS):
+            kinds = ("defRPr", "rPr", "endParaRPr")
+        elif name.startswith(("slide", "notesSlide")):
+            kinds = ("endParaRPr",)  # every run of a slide was written with its language already
+        else:
+            continue
+        for node in element.iter(*(f"{{{A}}}{k}" for k in kinds)):
+            node.set("lang", lang)
+
+
+def slide_number(out: Any, layout: Any, number: int, lang: str) -> None:
     """Copy the layout's slide-number placeholder onto the slide (python-pptx leaves footers out)."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
@@ -37,6 +63,8 @@ def slide_number(out: Any, layout: Any, number: int) -> None:
             sp = deepcopy(ph._element)
             for t in sp.iter(f"{{{A}}}t"):
                 t.text = str(number)
+            for rpr in sp.iter(f"{{{A}}}rPr"):
+                rpr.set("lang", lang)
             fields = list(sp.iter(f"{{{A}}}fld"))
             if not fields:
                 return

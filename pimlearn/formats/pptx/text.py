@@ -82,8 +82,24 @@ def reset_frame(frame: Any, wrap: bool = True) -> None:
     body_pr.set("rIns", "0")
     body_pr.set("tIns", "0")
     body_pr.set("bIns", "0")
-    # Let PowerPoint shrink text further if a trainer adds more.
-    etree.SubElement(body_pr, f"{{{A}}}normAutofit")
+    shrink_on_overflow(body_pr)
+
+
+def shrink_on_overflow(body_pr: Any) -> None:
+    """Let PowerPoint shrink the text if a trainer adds more: one ``normAutofit``, the only autofit child.
+
+    The schema allows one of noAutofit, normAutofit and spAutoFit (python-pptx's text boxes carry
+    spAutoFit): with two, PowerPoint offers to repair the file.
+    """
+    for child in list(body_pr):
+        if etree.QName(child).localname in ("noAutofit", "normAutofit", "spAutoFit"):
+            body_pr.remove(child)
+    auto = etree.Element(f"{{{A}}}normAutofit")
+    warp = body_pr.find(f"{{{A}}}prstTxWarp")  # the one child that comes before it
+    if warp is not None:
+        warp.addnext(auto)
+    else:
+        body_pr.insert(0, auto)
 
 
 def paragraph(frame: Any, first: bool) -> Any:
@@ -329,6 +345,4 @@ def fill_frame(
             ppr.set("algn", "r")
         add_runs(p, line, style, size=size, bold=bold, colour=colour)
     if size:
-        body_pr = body.find(f"{{{A}}}bodyPr")
-        if body_pr.find(f"{{{A}}}normAutofit") is None:
-            etree.SubElement(body_pr, f"{{{A}}}normAutofit")
+        shrink_on_overflow(body.find(f"{{{A}}}bodyPr"))
