@@ -183,3 +183,42 @@ def test_libreoffice_converts_the_deck(libreoffice_pdf: Path) -> None:
     for title in ("The eight principles", "Why principles come first", "Coordination and collaboration"):
         assert title in text
     assert "Use the wheel to show" not in text
+
+
+def slide_number_texts(prs: object) -> list[str]:
+    out = []
+    for slide in prs.slides:  # type: ignore[attr-defined]
+        numbers = [
+            sh.text_frame.text
+            for sh in slide.placeholders
+            if sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+        ]
+        out.append(numbers[0] if numbers else "")
+    return out
+
+
+@pytest.mark.parametrize("module_id", ["pim-intro", "pim-principles"])
+def test_one_numbering_in_both_decks_the_index_and_the_guide(sample_build: Path, module_id: str) -> None:
+    deck = sample_deck(module_id)
+    prs = Presentation(str(pptx_path(sample_build, module_id)))
+    kinds = [s.kind for s in deck.slides]
+    numbers = slide_number_texts(prs)
+    assert len(numbers) == len(deck.slides) > deck.count
+    # An answer slide carries its question's number; every other slide counts one more.
+    expected, n = [], 0
+    for kind in kinds:
+        n += kind != "answer"
+        expected.append(str(n))
+    assert numbers == expected
+    html = (sample_build / "pim-foundations/en/slides" / f"{module_id}.html").read_text(encoding="utf-8")
+    assert re.findall(r'<span class="slide-number">(\d+)</span>', html) == [str(i) for i in range(1, deck.count + 1)]
+    index = (sample_build / "pim-foundations/en/slides/index.html").read_text(encoding="utf-8")
+    assert f"{deck.count} slides" in index
+    # The guide names, for each part of the module, the slides made from it.
+    guide = next((sample_build / "pim-foundations/en").glob("*-facilitator-guide.pdf"))
+    text = subprocess.run(["pdftotext", str(guide), "-"], capture_output=True, text=True, check=True).stdout
+    for section in range(len(deck.module.sections)):
+        found = deck.section_slides(section)
+        if found:
+            label = f"Slide {found[0]}" if len(found) == 1 else f"Slides {found[0]}–{found[-1]}"
+            assert label in text, (section, label)

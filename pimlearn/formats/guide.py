@@ -21,6 +21,7 @@ from ..i18n.locales import direction, display_name, html_lang, is_rtl
 from ..model import Block, Notes, Only, Question, plain_text, walk_blocks
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, read_image
+from ..render.deck import build_deck, load_images
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
@@ -81,6 +82,24 @@ class SectionView:
     """Empty for the introduction (templates label it)."""
     content: Markup
     is_intro: bool
+    slides: tuple[int, ...] = ()
+    """The numbers of the deck's slides made from this part (the same in the HTML deck and the PPTX)."""
+
+    @property
+    def slide_numbers(self) -> str:
+        """The slide numbers with runs joined: ``4–6, 9``."""
+        return slide_ranges(self.slides)
+
+
+def slide_ranges(numbers: tuple[int, ...]) -> str:
+    """Numbers as ranges: (4, 5, 6, 9) gives ``4–6, 9``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 @dataclass(frozen=True)
@@ -233,9 +252,18 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
             if isinstance(block, Question) and block.id not in keys:
                 attempts = ctx.course.attempts_for(block)
                 keys[block.id] = _key_entry(len(keys) + 1, anchor, block, options, part_anchor, title, attempts)
+    # The deck the facilitator projects, so each part can name its slides.
+    deck = build_deck(ctx.course, module, slot.number, load_images(ctx.project_root, module).size, tpl.gettext)
+    offset = 1 if parts and parts[0][0].is_intro else 0
     sections = tuple(
-        SectionView(part_anchor, title, _content(page.blocks, options, tpl), page.is_intro)
-        for page, part_anchor, title in parts
+        SectionView(
+            part_anchor,
+            title,
+            _content(page.blocks, options, tpl),
+            page.is_intro,
+            tuple(deck.section_slides(-1 if page.is_intro else i - offset)),
+        )
+        for i, (page, part_anchor, title) in enumerate(parts)
     )
 
     steps = tuple(

@@ -72,8 +72,8 @@ def render_deck(
     slides = deck.shown(answers=False)
     answers = {s.question.id: s for s in deck.slides if s.kind == "answer" and s.question}
     prepared = [
-        _prepare(tpl, slide, number, options, answers.get(slide.question.id) if slide.question else None)
-        for number, slide in enumerate(slides, start=1)
+        _prepare(tpl, slide, slide.number, options, answers.get(slide.question.id) if slide.question else None)
+        for slide in slides
     ]
     html = tpl.render(
         "slides/deck.html.j2",

@@ -67,6 +67,11 @@ class Slide:
     fit: float = 1.0
     """Text scale, from 1 down to ``fit.MIN_FIT``."""
     title_fit: float = 1.0
+    number: int = 0
+    """The slide's number, the same in the HTML deck, the PPTX and the guide: an answer slide (PPTX only)
+    carries its question's number, as it is that slide with the answer shown."""
+    section: int | None = None
+    """Where the slide comes from: -1 the introduction, 0… the module's ``##`` sections, None the deck's own."""
 
     @property
     def plain_title(self) -> str:
@@ -83,6 +88,15 @@ class Deck:
     """The module's position in the course, from 1."""
     slides: tuple[Slide, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many numbered slides the deck has (answer slides share their question's number)."""
+        return sum(1 for s in self.slides if s.kind != "answer")
+
+    def section_slides(self, section: int) -> list[int]:
+        """The numbers of the slides made from one part of the module (-1: the introduction)."""
+        return sorted({s.number for s in self.slides if s.section == section})
 
     def shown(self, answers: bool) -> tuple[Slide, ...]:
         """The slides one output shows: with separate answer slides (PPTX) or without (HTML reveals in place)."""
@@ -122,6 +136,8 @@ class _Builder:
     sizes: ImageSize
     gettext: Callable[[str], str]
     slides: list[Slide] = field(default_factory=list)
+    section: int | None = None
+    """The part of the module being turned into slides (see ``Slide.section``)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def content(
@@ -142,6 +158,7 @@ class _Builder:
                 split=split,
                 fit=scale,
                 title_fit=title_fit(plain_text(title), TITLE_SIZE),
+                section=self.section,
             )
         )
 
@@ -165,6 +182,7 @@ class _Builder:
                     question=q,
                     fit=scale,
                     title_fit=title_fit(plain_text(q.prompt), QUESTION_TITLE_SIZE, lines=3),
+                    section=self.section,
                 )
             )
 
@@ -250,16 +268,19 @@ def build_deck(course: Course, module: Module, number: int, sizes: ImageSize, ge
     shown = [x for x in intro if not isinstance(x, (Notes, SlideBreak))]
     intro_notes = [n for x in intro if isinstance(x, Notes) for n in x.blocks]
     if shown:
+        b.section = -1
         for i, chunk in enumerate(_chunks(intro)):
             b.chunk(label(gettext("Introduction"), loc), chunk, chunk[0].loc if i else loc, None)
     elif intro_notes:
         b.slides[0] = _with_notes(b.slides[0], intro_notes)
 
-    for section in module.sections:
+    for index, section in enumerate(module.sections):
+        b.section = index
         chunks = _chunks(for_slides(section.blocks)) or [[]]
         for i, chunk in enumerate(chunks):
             b.chunk(section.title, chunk, section.loc if i == 0 else chunk[0].loc, None)
 
+    b.section = None
     summary: list[Block] = []
     if module.summary:
         summary.append(Paragraph(module.summary, module.summary.loc))
@@ -274,7 +295,18 @@ def build_deck(course: Course, module: Module, number: int, sizes: ImageSize, ge
         )
     b.content(label(gettext("Summary"), loc), summary, summary_notes, loc)
     b.slides[-1] = _kind(b.slides[-1], "summary")
-    return Deck(module, number, tuple(b.slides), tuple(b.diagnostics))
+    return Deck(module, number, _numbered(b.slides), tuple(b.diagnostics))
+
+
+def _numbered(slides: Sequence[Slide]) -> tuple[Slide, ...]:
+    """Number the slides as the audience counts them: an answer slide keeps its question's number."""
+    out: list[Slide] = []
+    n = 0
+    for slide in slides:
+        if slide.kind != "answer":
+            n += 1
+        out.append(replace(slide, number=n))
+    return tuple(out)
 
 
 def _kind(slide: Slide, kind: SlideKind) -> Slide:

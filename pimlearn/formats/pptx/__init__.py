@@ -59,14 +59,14 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
         html_lang(ctx.locale), is_rtl(ctx.locale), theme_cs_font(prs), tpl.gettext, tpl.translations.ngettext, images
     )
     title_layout, content_layout = pick_layouts(prs)
-    for number, slide in enumerate(deck.shown(answers=True), start=1):
+    for slide in deck.shown(answers=True):
         layout = title_layout if slide.kind == "title" else content_layout
         out = prs.slides.add_slide(layout)
         if slide.kind == "title":
             title_slide(out, slide, deck, ctx, style)
         else:
             content_slide(out, slide, style)
-        slide_number(out, layout, number, style.lang)
+        slide_number(out, layout, slide.number, style)
         write_notes(out, slide, style)
     set_properties(prs, ctx, deck)
     set_language(prs, style.lang)

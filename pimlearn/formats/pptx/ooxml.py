@@ -16,7 +16,7 @@ from ...model import (
 )
 from ...render.deck import Deck
 from .. import RenderContext
-from .text import A
+from .text import A, Style
 
 
 def theme_cs_font(prs: Any) -> str:
@@ -54,20 +54,38 @@ def set_language(prs: Any, lang: str) -> None:
             node.set("lang", lang)
 
 
-def slide_number(out: Any, layout: Any, number: int, lang: str) -> None:
-    """Copy the layout's slide-number placeholder onto the slide (python-pptx leaves footers out)."""
+def slide_number(out: Any, layout: Any, number: int, style: Style) -> None:
+    """Put the deck model's slide number where the layout's slide-number placeholder is.
+
+    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
+    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
+    """
     from pptx.enum.shapes import PP_PLACEHOLDER
 
     for ph in layout.placeholders:
         if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
             sp = deepcopy(ph._element)
-            for t in sp.iter(f"{{{A}}}t"):
-                t.text = str(number)
-            for rpr in sp.iter(f"{{{A}}}rPr"):
-                rpr.set("lang", lang)
             fields = list(sp.iter(f"{{{A}}}fld"))
             if not fields:
                 return
+            for field in fields:
+                run = etree.Element(f"{{{A}}}r")
+                rpr = field.find(f"{{{A}}}rPr")
+                if rpr is None:
+                    rpr = etree.Element(f"{{{A}}}rPr")
+                rpr.set("lang", style.lang)
+                if style.rtl:
+                    etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
+                    paragraph = field.getparent()
+                    ppr = paragraph.find(f"{{{A}}}pPr")
+                    if ppr is None:
+                        ppr = etree.Element(f"{{{A}}}pPr")
+                        paragraph.insert(0, ppr)
+                    ppr.set("rtl", "1")
+                run.append(rpr)
+                etree.SubElement(run, f"{{{A}}}t").text = str(number)
+                field.addprevious(run)
+                field.getparent().remove(field)
             out.shapes._spTree.append(sp)
             return
 
