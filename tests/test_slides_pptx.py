@@ -189,9 +189,7 @@ def slide_number_texts(prs: object) -> list[str]:
     out = []
     for slide in prs.slides:  # type: ignore[attr-defined]
         numbers = [
-            sh.text_frame.text
-            for sh in slide.placeholders
-            if sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+            sh.text_frame.text for sh in slide.placeholders if sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
         ]
         out.append(numbers[0] if numbers else "")
     return out
