@@ -174,7 +174,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
                 )
             )
         modules.append(_module_view(ctx, tpl, slot))
-    when = _date(ctx.source_date_epoch)
+    when = document_date(ctx.source_date_epoch)
     title = text_html(course.title, options)
     context: dict[str, Any] = {
         "course": course,
@@ -199,7 +199,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
     return GuideDocument(html, css, tuple(diagnostics))
 
 
-def _date(epoch: int | None) -> dict[str, Any]:
+def document_date(epoch: int | None) -> dict[str, Any]:
     """The guide's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; in UTC."""
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
     moment = moment.replace(microsecond=0)

@@ -72,7 +72,7 @@ def render_deck(
     slides = deck.shown(answers=False)
     answers = {s.question.id: s for s in deck.slides if s.kind == "answer" and s.question}
     prepared = [
-        _prepare(tpl, slide, slide.number, options, answers.get(slide.question.id) if slide.question else None)
+        prepare(tpl, slide, slide.number, options, answers.get(slide.question.id) if slide.question else None)
         for slide in slides
     ]
     html = tpl.render(
@@ -143,8 +143,10 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, answer: Slide | None) -> dict[str, Any]:
-    """A slide as the template wants it: HTML of each part."""
+def prepare(
+    tpl: Templates, slide: Slide, number: int, options: HtmlOptions, answer: Slide | None, answers: bool = True
+) -> dict[str, Any]:
+    """A slide as the template wants it: HTML of each part (``answers=False``: no answer, key or notes)."""
     body = Markup("")
     figure = Markup("")
     if slide.split:
@@ -155,8 +157,9 @@ def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, an
     question = Markup("")
     key = Markup("")
     if slide.question is not None:
-        question = question_html(tpl, slide.question, number, options, answer.fit if answer else slide.fit)
-        key = answer_key_html(tpl, slide.question, options)
+        fit = answer.fit if answer else slide.fit
+        question = question_html(tpl, slide.question, number, options, fit, answers)
+        key = answer_key_html(tpl, slide.question, options) if answers else Markup("")
     return {
         "kind": slide.kind,
         "number": number,
@@ -169,13 +172,15 @@ def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, an
         "figure": figure,
         "question": question,
         "question_id": slide.question.id if slide.question else "",
-        "notes": blocks_html(slide.notes, options),
+        "notes": blocks_html(slide.notes, options) if answers else Markup(""),
         "answer_key": key,
     }
 
 
-def question_html(tpl: Templates, q: Question, number: int, options: HtmlOptions, answer_fit: float) -> Markup:
-    """A question slide's body: the question, and its answer (hidden until revealed)."""
+def question_html(
+    tpl: Templates, q: Question, number: int, options: HtmlOptions, answer_fit: float, answers: bool = True
+) -> Markup:
+    """A question slide's body: the question, and its answer (hidden until revealed; left out without answers)."""
     view = question_view(q, options)
     inner = HtmlOptions(target="slides", lang=q.lang or options.lang, image_url=options.image_url)
 
@@ -187,6 +192,7 @@ def question_html(tpl: Templates, q: Question, number: int, options: HtmlOptions
             "slides/question.html.j2",
             q=view,
             n=number,
+            answers=answers,
             answer_fit=answer_fit,
             pairs_right={i: html(p.right) for i, p in enumerate(q.pairs)},
             ordered=[html(item) for item in q.items],
@@ -215,6 +221,7 @@ def render_index(ctx: RenderContext, tpl: Templates, listing: list[tuple[Module,
             "module": module,
             "href": f"{module.id}.html",
             "pptx": f"{module.id}.pptx" if with_pptx else "",
+            "handout": f"{module.id}-handout.pdf" if "handout" in ctx.formats else "",
             "title": text_html(module.title, options),
             "summary": text_html(module.summary, options),
             "count": count,
