@@ -637,3 +637,21 @@ def test_course_templates_override_the_stylesheet_and_problems_become_warnings(t
     assert "https://example.org/tracker.png" in messages[0] and "disallowed protocol" in messages[0]
     assert "text-shadow" in messages[1]
     assert {w.loc.path for w in result.warnings} == {"courses/c1/course.yml"}
+
+
+@pytest.mark.parametrize(("locale", "first"), [("en", "A."), ("ar", "أ.")])
+def test_answer_key_letters_choices_as_the_slides_do(locale: str, first: str) -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, locale))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    table = document.find_class("key-choices")[0]
+    letters = [squash(span.text_content()) for span in table.find_class("key-letter")]
+    assert letters[0] == first and len(set(letters)) == len(letters)
+
+
+def test_each_part_names_its_slides() -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, "fr"))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    refs = [squash(p.text_content()) for p in document.find_class("slide-ref")]
+    assert refs and all(re.fullmatch(r"Diapositives? \d+(–\d+)?(, \d+(–\d+)?)*", r) for r in refs)

@@ -21,7 +21,7 @@ from ..i18n.locales import direction, display_name, html_lang, is_rtl
 from ..model import Block, Notes, Only, Question, plain_text, walk_blocks
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, read_image
-from ..render.deck import build_deck, load_images
+from ..render.deck import build_deck, letter, load_images
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
@@ -189,6 +189,8 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "date": when,
         "generator": f"pimlearn {__version__}",
         "modules": modules,
+        # Choices are lettered as on the slides, so the key reads like the deck.
+        "choice_letter": lambda index: letter(index, ctx.locale),
         "start": clock(modules[0].slot.start) if modules else course.start_time,
         "end": clock(modules[-1].slot.end) if modules else course.start_time,
         "total_minutes": sum(m.slot.minutes for m in modules),

@@ -20,7 +20,7 @@ from ..render.jinja import Templates, templates
 from ..render.pdf import css_content, css_string, write_pdf
 from . import RenderContext, Rendered
 from .guide import document_date
-from .slides import decks, prepare
+from .slides import choice_counter_css, decks, prepare
 
 SLIDE_WIDTH_MM = 1280 * 25.4 / 96
 """The slide's design width (1280 CSS px) in millimetres."""
@@ -44,7 +44,13 @@ def render(ctx: RenderContext) -> Rendered:
     tpl.env.filters.setdefault("css_string", css_string)
     tpl.env.filters.setdefault("css_content", css_content)
     per_page = ctx.course.handout_slides
-    css = static_file("slides", "deck.css").decode("utf-8") + "\n" + handout_css(ctx, tpl, per_page)
+    css = "\n".join(
+        (
+            static_file("slides", "deck.css").decode("utf-8"),
+            choice_counter_css(ctx.locale),
+            handout_css(ctx, tpl, per_page),
+        )
+    )
     artifacts: list[Artifact] = []
     diagnostics: list[Diagnostic] = []
     for deck, images in decks(ctx, tpl):

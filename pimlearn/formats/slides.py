@@ -14,11 +14,11 @@ from typing import Any
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
-from ..i18n.locales import direction, html_lang
+from ..i18n.locales import choice_letters, direction, html_lang
 from ..model import Figure, Module, Question, Text, plain_text
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, static_file
-from ..render.deck import Deck, ModuleImages, Slide, answer_key, build_deck, load_images
+from ..render.deck import Deck, ModuleImages, Slide, answer_key, build_deck, letter, load_images
 from ..render.fit import answer_explanation
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
@@ -85,11 +85,17 @@ def render_deck(
         module_title=text_html(module.title, options),
         summary=text_html(module.summary, options),
         session=session_plan(module, options),
-        css=Markup(css),
+        css=Markup(css + "\n" + choice_counter_css(ctx.locale)),
         js=Markup(js),
         data=Markup(_script_json(deck_data(ctx, tpl, module))),
     )
     return html, len(prepared)
+
+
+def choice_counter_css(locale: str) -> str:
+    """The list markers of choices (``choice-letter``), from the one source of choice letters."""
+    symbols = " ".join(f'"{letter(i, locale)}"' for i in range(len(choice_letters(locale))))
+    return f'@counter-style choice-letter {{ system: fixed; symbols: {symbols}; suffix: ". "; }}'
 
 
 def _script_json(value: object) -> str:
@@ -204,7 +210,7 @@ def question_html(
 def answer_key_html(tpl: Templates, q: Question, options: HtmlOptions) -> Markup:
     """The right answer in one line, for the speaker notes."""
     parts = []
-    for marker, text in answer_key(q, tpl.gettext):
+    for marker, text in answer_key(q, tpl.gettext, options.lang):
         piece = Markup.escape(marker)
         if text is not None:
             piece = piece + Markup(" ") + text_html(text, options) if marker else text_html(text, options)

@@ -97,3 +97,13 @@ def plural_forms(locale: str) -> str | None:
     """The project's Plural-Forms header for ``locale`` (regional entry first), or None when unknown."""
     name = catalog_name(locale)
     return PLURAL_FORMS.get(name) or PLURAL_FORMS.get(language(name))
+
+
+LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CHOICE_LETTERS = {"ar": "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ"}
+"""Letters that mark choices where the Latin ones would be foreign: Arabic lists letter in abjad order."""
+
+
+def choice_letters(locale: str) -> str:
+    """The letters that mark a question's choices in ``locale``, in order: A B C…, or أ ب ج… in Arabic."""
+    return CHOICE_LETTERS.get(locale.replace("-", "_").split("_")[0], LATIN_LETTERS)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..diagnostics import Diagnostic
+from ..i18n.locales import choice_letters
 from ..model import (
     Block,
     Course,
@@ -321,9 +322,13 @@ def figures(slide: Slide) -> list[Figure]:
 # --------------------------------------------------------------------------- questions on slides
 
 
-def letter(index: int) -> str:
-    """The letter of the ``index``-th choice: A, B, C..."""
-    return chr(ord("A") + index) if index < 26 else str(index + 1)
+def letter(index: int, locale: str = "en") -> str:
+    """The letter of the ``index``-th choice in ``locale``: A, B, C… (أ, ب, ج… in Arabic); past the last, a number.
+
+    The one source of choice letters: the HTML deck's list markers, the PPTX and the guide all use it.
+    """
+    letters = choice_letters(locale)
+    return letters[index] if index < len(letters) else str(index + 1)
 
 
 def right_order(q: Question) -> list[int]:
@@ -341,16 +346,16 @@ def tf_choices(q: Question, gettext: Callable[[str], str]) -> list[tuple[Text, b
     return [(label(gettext("True"), q.loc), q.answer is True), (label(gettext("False"), q.loc), q.answer is False)]
 
 
-def answer_key(q: Question, gettext: Callable[[str], str]) -> list[tuple[str, Text | None]]:
+def answer_key(q: Question, gettext: Callable[[str], str], locale: str = "en") -> list[tuple[str, Text | None]]:
     """The right answer in short, for the presenter: (marker, text) pairs such as ("B.", "2015")."""
     if q.type in ("single", "multiple"):
-        return [(f"{letter(i)}.", c.text) for i, c in enumerate(q.choices) if c.correct]
+        return [(f"{letter(i, locale)}.", c.text) for i, c in enumerate(q.choices) if c.correct]
     if q.type == "true-false":
-        return [(f"{letter(i)}.", text) for i, (text, right) in enumerate(tf_choices(q, gettext)) if right]
+        return [(f"{letter(i, locale)}.", text) for i, (text, right) in enumerate(tf_choices(q, gettext)) if right]
     if q.type == "fill-in":
         return [("", a) for a in q.answers]
     if q.type == "matching":
         shown = right_order(q)
-        return [(f"{i + 1} – {letter(shown.index(i))}", None) for i in range(len(q.pairs))]
+        return [(f"{i + 1} – {letter(shown.index(i), locale)}", None) for i in range(len(q.pairs))]
     shown = item_order(q)
-    return [(letter(shown.index(i)), None) for i in range(len(q.items))]
+    return [(letter(shown.index(i), locale), None) for i in range(len(q.items))]

@@ -30,7 +30,7 @@ def write_notes(out: Any, slide: Slide, style: Style) -> None:
     lines: list[tuple[int, str, list[tuple[str, Text | None]] | Text]] = []
     q = slide.question
     if q is not None and slide.kind == "question":
-        lines.append((0, style.gettext("Answer:"), answer_key(q, style.gettext)))
+        lines.append((0, style.gettext("Answer:"), answer_key(q, style.gettext, style.lang)))
     note_lines(slide.notes, lines, 0)
     if not lines:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n.locales import LATIN_LETTERS, choice_letters
 from ...model import (
     Question,
 )
@@ -48,7 +49,7 @@ def question_body(out: Any, body: Any, area: Area, slide: Slide, style: Style) -
         for i, (text, right) in enumerate(choices):
             p = paragraph(frame, first)
             first = False
-            para_props(p, style, bullet=("alpha", i + 1), level=1, size=size)
+            lettered(p, style, i, size)
             if answer and right:
                 add_runs(p, text, style, size=size, bold=True, colour="accent2")
                 add_run(p, " ✓", style, size=size, bold=True, colour="accent2")
@@ -77,7 +78,10 @@ def question_body(out: Any, body: Any, area: Area, slide: Slide, style: Style) -
         for n, i in enumerate(order):
             p = paragraph(frame, first)
             first = False
-            para_props(p, style, bullet=("num" if answer else "alpha", n + 1), level=1, size=size)
+            if answer:
+                para_props(p, style, bullet=("num", n + 1), level=1, size=size)
+            else:
+                lettered(p, style, n, size)
             add_runs(p, q.items[i], style, size=size)
     explanation = answer_explanation(q) if answer else None
     if explanation:
@@ -116,10 +120,10 @@ def matching_table(out: Any, q: Question, area: Area, fit: float, style: Style, 
         right = table.cell(r, 1).text_frame.paragraphs[0]
         para_props(right, style, bullet=None, level=0, size=size, space=0)
         if answer:
-            add_run(right, f"{letter(order.index(r))}. ", style, size=size, bold=True, colour="accent2")
+            add_run(right, f"{letter(order.index(r), style.lang)}. ", style, size=size, bold=True, colour="accent2")
             add_runs(right, q.pairs[r].right, style, size=size, bold=True, colour="accent2")
         else:
-            add_run(right, f"{letter(r)}. ", style, size=size, bold=True, colour="accent1")
+            add_run(right, f"{letter(r, style.lang)}. ", style, size=size, bold=True, colour="accent1")
             add_runs(right, q.pairs[order[r]].right, style, size=size)
 
 
@@ -138,3 +142,16 @@ def explanation_box(out: Any, q: Question, area: Area, fit: float, style: Style)
     size = px_to_pt(BODY_SIZE * fit * 0.85)
     para_props(p, style, bullet=None, level=0, size=size)
     add_runs(p, explanation, style, size=size)
+
+
+def lettered(p: Any, style: Style, index: int, size: float) -> None:
+    """A choice's paragraph, lettered as in the HTML deck and the guide (``deck.letter``).
+
+    Latin letters are PowerPoint's own numbering (it re-letters choices a trainer adds); other
+    alphabets, which its numbering schemes do not write the same way, get the letter as text.
+    """
+    if choice_letters(style.lang) == LATIN_LETTERS:
+        para_props(p, style, bullet=("alpha", index + 1), level=1, size=size)
+        return
+    para_props(p, style, bullet=("text", index + 1), level=1, size=size)
+    add_run(p, f"{letter(index, style.lang)}. ", style, size=size, bold=True, colour="accent1")

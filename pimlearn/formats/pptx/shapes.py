@@ -94,7 +94,7 @@ def add_table(out: Any, block: Table, box: Area, fit: float, style: Style) -> No
             cell.margin_top = cell.margin_bottom = px_to_emu(TABLE_PAD_Y)
             frame = cell.text_frame
             p = frame.paragraphs[0]
-            para_props(p, style, bullet=None, level=0, size=size, space=0)
+            para_props(p, style, bullet=None, level=0, size=size, space=0, line=1.2)  # fit.table_row_heights
             align = block.aligns[c] if c < len(block.aligns) else ""
             if align in ("center", "right"):
                 p._p.get_or_add_pPr().set("algn", {"center": "ctr", "right": "r"}[align])

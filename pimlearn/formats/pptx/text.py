@@ -36,6 +36,7 @@ from ...model import (
 from ...render.deck import ModuleImages
 from ...render.fit import (
     BODY_SIZE,
+    LINE,
     px_to_emu,
     px_to_pt,
 )
@@ -181,9 +182,20 @@ def strip_tags(html: str) -> str:
 
 
 def para_props(
-    p: Any, style: Style, bullet: tuple[str, int] | None, level: int, size: float, space: float = 0.35
+    p: Any,
+    style: Style,
+    bullet: tuple[str, int] | None,
+    level: int,
+    size: float,
+    space: float = 0.35,
+    line: float = LINE,
 ) -> None:
-    """Paragraph properties: indent per level, bullet or none, direction, spacing (all explicit)."""
+    """Paragraph properties: indent per level, bullet or none, direction, spacing (all explicit).
+
+    Lines are spaced exactly (``line`` × the size, as in the HTML deck and the fit estimate): a
+    percentage would follow the fonts' own line gaps, and Arabic fonts' tall ones made tables
+    outgrow their estimate and run over the text below them.
+    """
     ppr = p._p.get_or_add_pPr()
     for child in list(ppr):
         ppr.remove(child)
@@ -203,12 +215,14 @@ def para_props(
         ppr.set("algn", "r")
     else:
         ppr.set("algn", "l")
+    ln_spc = etree.SubElement(ppr, f"{{{A}}}lnSpc")
+    etree.SubElement(ln_spc, f"{{{A}}}spcPts", val=str(int(size * line * 100)))
     spc = etree.SubElement(ppr, f"{{{A}}}spcAft")
     etree.SubElement(spc, f"{{{A}}}spcPts", val=str(int(size * space * 100)))
     before = etree.Element(f"{{{A}}}spcBef")
     etree.SubElement(before, f"{{{A}}}spcPts", val="0")
     spc.addprevious(before)
-    if bullet is None:
+    if bullet is None or bullet[0] == "text":  # "text": the marker is written as a run
         etree.SubElement(ppr, f"{{{A}}}buNone")
         return
     clr = etree.SubElement(ppr, f"{{{A}}}buClr")
