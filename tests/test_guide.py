@@ -655,3 +655,36 @@ def test_each_part_names_its_slides() -> None:
     document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
     refs = [squash(p.text_content()) for p in document.find_class("slide-ref")]
     assert refs and all(re.fullmatch(r"Diapositives? \d+(–\d+)?(, \d+(–\d+)?)*", r) for r in refs)
+
+
+def structure_pairs(pdf_path: Path) -> list[tuple[str, str]]:
+    """(parent, child) structure types of the PDF's tag tree, read with pikepdf."""
+    import pikepdf
+
+    pairs: list[tuple[str, str]] = []
+
+    def walk(node: Any, parent: str) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return  # marked-content references and object references
+        kind = str(node.S)
+        pairs.append((parent, kind))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            walk(kid, kind)
+
+    with pikepdf.open(pdf_path) as pdf:
+        top = pdf.Root.StructTreeRoot.K
+        for kid in top if isinstance(top, pikepdf.Array) else [top]:
+            walk(kid, "/StructTreeRoot")
+    return pairs
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es"])
+def test_lists_are_tagged_as_lists(sample_build: Path, locale: str) -> None:
+    # PDF/UA-1 (veraPDF rule 7.2-19): an L holds LI (and Caption) only; a dl's div-wrapped items gave Div.
+    guide = next((sample_build / "pim-foundations" / locale).glob("*-facilitator-guide.pdf"))
+    pairs = structure_pairs(guide)
+    lists = [child for parent, child in pairs if parent == "/L"]
+    assert len(lists) > 50  # objectives, checklists, facts, parts... every one of them checked
+    assert set(lists) <= {"/LI", "/Caption"}
+    assert ("/LI", "/LBody") in pairs
