@@ -688,3 +688,18 @@ def test_lists_are_tagged_as_lists(sample_build: Path, locale: str) -> None:
     assert len(lists) > 50  # objectives, checklists, facts, parts... every one of them checked
     assert set(lists) <= {"/LI", "/Caption"}
     assert ("/LI", "/LBody") in pairs
+
+
+def test_workshop_materials_for_the_whole_course() -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, "en"))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    rows = document.xpath("//section[@id='workshop-materials']//tbody/tr")
+    table = {squash(r[1].text_content()): squash(r[3].text_content()) for r in rows}
+    module_lists = [
+        [squash(li.text_content()) for li in ul.findall("li")] for ul in document.find_class("checklist")
+    ]
+    # Every module's checklist item once, and those both modules need say so.
+    assert len(rows) == len(table) == len({i.casefold() for items in module_lists for i in items})
+    assert table["flip chart"] == "1, 2" and table["slides"] == "1, 2" and table["markers"] == "1"
+    assert document.xpath("//nav[@class='toc front']//a[@href='#workshop-materials']")

@@ -27,7 +27,7 @@ from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
 from ..render.pdf import css_content, css_string, write_pdf
 from ..render.questions import QuestionView, question_view
-from ..render.schedule import ModuleSlot, clock, course_schedule, materials
+from ..render.schedule import ModuleSlot, clock, course_materials, course_schedule, materials
 from . import RenderContext, Rendered
 
 
@@ -189,6 +189,10 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "date": when,
         "generator": f"pimlearn {__version__}",
         "modules": modules,
+        "materials": [
+            {"text": text_html(item.text, options), "quantity": item.quantity, "modules": item.modules}
+            for item in course_materials(course)
+        ],
         # Choices are lettered as on the slides, so the key reads like the deck.
         "choice_letter": lambda index: letter(index, ctx.locale),
         "start": clock(modules[0].slot.start) if modules else course.start_time,
