@@ -696,9 +696,7 @@ def test_workshop_materials_for_the_whole_course() -> None:
     document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
     rows = document.xpath("//section[@id='workshop-materials']//tbody/tr")
     table = {squash(r[1].text_content()): squash(r[3].text_content()) for r in rows}
-    module_lists = [
-        [squash(li.text_content()) for li in ul.findall("li")] for ul in document.find_class("checklist")
-    ]
+    module_lists = [[squash(li.text_content()) for li in ul.findall("li")] for ul in document.find_class("checklist")]
     # Every module's checklist item once, and those both modules need say so.
     assert len(rows) == len(table) == len({i.casefold() for items in module_lists for i in items})
     assert table["flip chart"] == "1, 2" and table["slides"] == "1, 2" and table["markers"] == "1"

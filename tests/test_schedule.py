@@ -44,7 +44,7 @@ TIMED = "---\ntitle: Timed\nduration: 45\n---\n\nText.\n"
 UNTIMED = "---\ntitle: Untimed\n---\n\nText.\n"
 LATE = (
     "---\ntitle: Late\nsession:\n  - {minutes: 60, activity: Evening session, "
-    "materials: [20 sticky notes, 2 x Flip Chart, markers, 12 sticky notes, \"**3** *name tags*\"]}"
+    'materials: [20 sticky notes, 2 x Flip Chart, markers, 12 sticky notes, "**3** *name tags*"]}'
     "\n---\n\nText.\n"
 )
 
