@@ -192,6 +192,10 @@ def test_every_font_is_embedded(guides: dict[str, Path], locale: str) -> None:
     assert any("Noto-Sans" in f.name for f in fonts)
 
 
+FRONT = ("Contents", "How to use this guide", "Agenda", "Materials for the workshop")
+"""The guide's front matter, in order, as the outline lists it before the modules."""
+
+
 def test_the_outline_has_the_front_matter_then_one_entry_per_module(guides: dict[str, Path], source: Course) -> None:
     for locale, path in guides.items():
         course = in_locale(REPO, source, locale)
@@ -202,11 +206,11 @@ def test_the_outline_has_the_front_matter_then_one_entry_per_module(guides: dict
             squash(tr.gettext("Module %(num)s: %(title)s") % {"num": n, "title": plain(m.title)})
             for n, m in enumerate(course.modules, start=1)
         ]
-        front = [squash(tr.gettext(s)) for s in ("Contents", "How to use this guide", "Agenda")]
+        front = [squash(tr.gettext(s)) for s in FRONT]
         assert titles == front + modules
         pages = [item.page for item in outline]
         assert pages == sorted(pages) and len(set(pages)) == len(pages)
-        for item, module in zip(outline[3:], course.modules, strict=True):
+        for item, module in zip(outline[len(FRONT) :], course.modules, strict=True):
             parts = [child.title for child in item.children]
             assert parts[:2] == [tr.gettext("Overview"), tr.gettext("Session plan")]
             assert tr.gettext("Answer key") == parts[-1]
@@ -289,7 +293,7 @@ def test_correct_choices_are_marked_on_their_own_row(guides: dict[str, Path], so
     outline = pdf_outline(path)
     label = ui("en").gettext("Correct")
     checked = 0
-    for module, item in zip(source.modules, outline[3:], strict=True):
+    for module, item in zip(source.modules, outline[len(FRONT) :], strict=True):
         first = item.children[-1].page  # the module's answer key, to the end of the module
         words = pdf_words(path, first, first + 4)
         marks = [w for w in words if w.text == label]
@@ -356,8 +360,8 @@ def test_table_of_contents_gives_the_pages_of_the_bookmarks(guides: dict[str, Pa
     outline = pdf_outline(path)
     toc = outline[0].page
     lines = iter(visual_lines(pdf_words(path, toc, toc), toc))
-    entries = [(item.title, item.page) for item in outline[1:3]]
-    for item, module in zip(outline[3:], source.modules, strict=True):
+    entries = [(item.title, item.page) for item in outline[1 : len(FRONT)]]
+    for item, module in zip(outline[len(FRONT) :], source.modules, strict=True):
         entries.append((plain(module.title), item.page))
         content = next(c for c in item.children if c.title == tr.gettext("Content"))
         entries += [(part.title, part.page) for part in content.children]
@@ -405,7 +409,7 @@ def test_every_page_has_content_inside_the_margins(guides: dict[str, Path]) -> N
 
 def test_cover_and_session_plan_pages_are_drawn(guides: dict[str, Path], source: Course) -> None:
     path = guides["en"]
-    session_page = pdf_outline(path)[3].children[1].page
+    session_page = pdf_outline(path)[len(FRONT)].children[1].page
     for page in (1, session_page):
         width, height, pixels = gray_pixels(path, page)
         ink = sum(1 for p in pixels if p < 160) / (width * height)
