@@ -471,6 +471,8 @@ class Course:
     scorm: ScormOptions = ScormOptions()
     allow_html: bool = False
     paper: Paper = "a4"
+    handout_slides: int = 3
+    """Slides per page of the participants' handout: 3 (with lines for notes) or 6."""
     start_time: str = "09:00"
     min_translated: int = 0
     directory: str = ""

@@ -194,6 +194,10 @@ def test_every_font_is_embedded(guides: dict[str, Path], locale: str) -> None:
     assert any("Noto-Sans" in f.name for f in fonts)
 
 
+FRONT = ("Contents", "How to use this guide", "Agenda", "Materials for the workshop")
+"""The guide's front matter, in order, as the outline lists it before the modules."""
+
+
 def test_the_outline_has_the_front_matter_then_one_entry_per_module(guides: dict[str, Path], source: Course) -> None:
     for locale, path in guides.items():
         course = in_locale(REPO, source, locale)
@@ -204,11 +208,11 @@ def test_the_outline_has_the_front_matter_then_one_entry_per_module(guides: dict
             squash(tr.gettext("Module %(num)s: %(title)s") % {"num": n, "title": plain(m.title)})
             for n, m in enumerate(course.modules, start=1)
         ]
-        front = [squash(tr.gettext(s)) for s in ("Contents", "How to use this guide", "Agenda")]
+        front = [squash(tr.gettext(s)) for s in FRONT]
         assert titles == front + modules
         pages = [item.page for item in outline]
         assert pages == sorted(pages) and len(set(pages)) == len(pages)
-        for item, module in zip(outline[3:], course.modules, strict=True):
+        for item, module in zip(outline[len(FRONT) :], course.modules, strict=True):
             parts = [child.title for child in item.children]
             assert parts[:2] == [tr.gettext("Overview"), tr.gettext("Session plan")]
             assert tr.gettext("Answer key") == parts[-1]
@@ -291,7 +295,7 @@ def test_correct_choices_are_marked_on_their_own_row(guides: dict[str, Path], so
     outline = pdf_outline(path)
     label = ui("en").gettext("Correct")
     checked = 0
-    for module, item in zip(source.modules, outline[3:], strict=True):
+    for module, item in zip(source.modules, outline[len(FRONT) :], strict=True):
         first = item.children[-1].page  # the module's answer key, to the end of the module
         words = pdf_words(path, first, first + 4)
         marks = [w for w in words if w.text == label]
@@ -360,8 +364,8 @@ def test_table_of_contents_gives_the_pages_of_the_bookmarks(guides: dict[str, Pa
     after = max(outline[1].page, toc + 1)  # the contents may run over several pages
     words = pdf_words(path, toc, after - 1)
     lines = iter([line for page in range(toc, after) for line in visual_lines(words, page)])
-    entries = [(item.title, item.page) for item in outline[1:3]]
-    for item, module in zip(outline[3:], source.modules, strict=True):
+    entries = [(item.title, item.page) for item in outline[1 : len(FRONT)]]
+    for item, module in zip(outline[len(FRONT) :], source.modules, strict=True):
         entries.append((plain(module.title), item.page))
         content = next(c for c in item.children if c.title == tr.gettext("Content"))
         entries += [(part.title, part.page) for part in content.children]
@@ -409,7 +413,7 @@ def test_every_page_has_content_inside_the_margins(guides: dict[str, Path]) -> N
 
 def test_cover_and_session_plan_pages_are_drawn(guides: dict[str, Path], source: Course) -> None:
     path = guides["en"]
-    session_page = pdf_outline(path)[3].children[1].page
+    session_page = pdf_outline(path)[len(FRONT)].children[1].page
     for page in (1, session_page):
         width, height, pixels = gray_pixels(path, page)
         ink = sum(1 for p in pixels if p < 160) / (width * height)
@@ -644,3 +648,67 @@ def test_course_templates_override_the_stylesheet_and_problems_become_warnings(t
     assert len(messages) == 1, messages
     assert "text-shadow" in messages[0]
     assert {w.loc.path for w in result.warnings} == {"courses/c1/course.yml"}
+
+
+@pytest.mark.parametrize(("locale", "first"), [("en", "A."), ("ar", "أ.")])
+def test_answer_key_letters_choices_as_the_slides_do(locale: str, first: str) -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, locale))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    table = document.find_class("key-choices")[0]
+    letters = [squash(span.text_content()) for span in table.find_class("key-letter")]
+    assert letters[0] == first and len(set(letters)) == len(letters)
+
+
+def test_each_part_names_its_slides() -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, "fr"))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    refs = [squash(p.text_content()) for p in document.find_class("slide-ref")]
+    assert refs and all(re.fullmatch(r"Diapositives? \d+(–\d+)?(, \d+(–\d+)?)*", r) for r in refs)
+
+
+def structure_pairs(pdf_path: Path) -> list[tuple[str, str]]:
+    """(parent, child) structure types of the PDF's tag tree, read with pikepdf."""
+    import pikepdf
+
+    pairs: list[tuple[str, str]] = []
+
+    def walk(node: Any, parent: str) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return  # marked-content references and object references
+        kind = str(node.S)
+        pairs.append((parent, kind))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            walk(kid, kind)
+
+    with pikepdf.open(pdf_path) as pdf:
+        top = pdf.Root.StructTreeRoot.K
+        for kid in top if isinstance(top, pikepdf.Array) else [top]:
+            walk(kid, "/StructTreeRoot")
+    return pairs
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es"])
+def test_lists_are_tagged_as_lists(sample_build: Path, locale: str) -> None:
+    # PDF/UA-1 (veraPDF rule 7.2-19): an L holds LI (and Caption) only; a dl's div-wrapped items gave Div.
+    guide = next((sample_build / "pim-foundations" / locale).glob("*-facilitator-guide.pdf"))
+    pairs = structure_pairs(guide)
+    lists = [child for parent, child in pairs if parent == "/L"]
+    assert len(lists) > 50  # objectives, checklists, facts, parts... every one of them checked
+    assert set(lists) <= {"/LI", "/Caption"}
+    assert ("/LI", "/LBody") in pairs
+
+
+def test_workshop_materials_for_the_whole_course() -> None:
+    source = load_project(REPO, Reporter(), all_modules=False).course("pim-foundations")
+    ctx = RenderContext(REPO, in_locale(REPO, source, "en"))
+    document: Any = lxml_html.document_fromstring(guide_document(ctx, templates(REPO, ctx.course)).html)
+    rows = document.xpath("//section[@id='workshop-materials']//tbody/tr")
+    table = {squash(r[1].text_content()): squash(r[3].text_content()) for r in rows}
+    module_lists = [[squash(li.text_content()) for li in ul.findall("li")] for ul in document.find_class("checklist")]
+    # Every module's checklist item once, and those both modules need say so.
+    assert len(rows) == len(table) == len({i.casefold() for items in module_lists for i in items})
+    assert table["flip chart"] == "1, 2" and table["slides"] == "1, 2" and table["markers"] == "1"
+    assert document.xpath("//nav[@class='toc front']//a[@href='#workshop-materials']")

@@ -24,7 +24,7 @@ import pytest
 from pimlearn.diagnostics import Reporter
 from pimlearn.i18n.translate import Translations
 from pimlearn.load import load_project
-from pimlearn.model import Block, Callout, Module, Notes, Only, Quote, iter_texts, plain_text, walk_blocks
+from pimlearn.model import Block, Callout, Module, Notes, Only, Question, Quote, iter_texts, plain_text, walk_blocks
 from tests.conftest import REPO
 
 MIN_LENGTH = 12
@@ -181,3 +181,72 @@ def test_the_scan_finds_a_planted_leak(sample_build: Path, needles: list[str], t
         "c/en/package.zip!player/data.js",
         "c/en/web/index.html",
     ]
+
+
+# --------------------------------------------------------------------------- participants' handouts
+
+
+def handout_secrets() -> dict[str, list[str]]:
+    """Per '<course>/<locale>': notes, facilitator-only text and answers, none of which a handout may show.
+
+    Unlike the e-learning, a handout shows ``only slides`` content: the needles are the notes, the
+    blocks no slide shows, and every question's explanation and feedback (the answers), less any text
+    the slides also show.
+    """
+    from pimlearn.render.deck import build_deck
+
+    reporter = Reporter()
+    project = load_project(REPO, reporter, all_modules=False)
+    translations = Translations(REPO)
+    found: dict[str, list[str]] = {}
+    for source in project.courses:
+        for locale in source.locales:
+            course = translations.course(source, locale, warn_incomplete=False)
+            hidden: set[str] = set()
+            shown: set[str] = set()
+            for number, module in enumerate(course.modules, start=1):
+                for block in walk_blocks(module.all_blocks()):
+                    if isinstance(block, Notes) or (isinstance(block, Only) and "slides" not in block.targets):
+                        hidden.update(normalise(plain_text(t)) for t in iter_texts(block))
+                    if isinstance(block, Question):
+                        answers = [block.explanation, block.correct_feedback, block.incorrect_feedback]
+                        answers += [block.feedback_true, block.feedback_false, *(c.feedback for c in block.choices)]
+                        hidden.update(normalise(plain_text(t)) for t in answers if t is not None)
+                deck = build_deck(course, module, number, lambda _src: (4.0, 3.0), str)
+                for slide in deck.shown(answers=False):
+                    texts = [slide.title, *(t for b in slide.blocks for t in iter_texts(b))]
+                    if slide.question is not None:
+                        q = slide.question
+                        texts += [q.prompt, *(c.text for c in q.choices), *q.items]
+                        texts += [p.left for p in q.pairs] + [p.right for p in q.pairs]
+                    shown.update(normalise(plain_text(t)) for t in texts)
+            found[f"{course.id}/{locale}"] = sorted(t for t in hidden - shown if len(t) >= MIN_LENGTH)
+    return found
+
+
+def handout_texts(dist: Path, prefix: str) -> Iterator[tuple[str, bytes]]:
+    """(name, text) of every handout PDF under ``dist/<prefix>``, as pdftotext reads it."""
+    import subprocess
+
+    for path in sorted(dist.glob(f"{prefix}/slides/*-handout.pdf")):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+        yield path.relative_to(dist).as_posix(), text
+
+
+def test_handouts_show_no_notes_answers_or_facilitator_text(sample_build: Path) -> None:
+    secrets = handout_secrets()
+    for prefix, texts in secrets.items():
+        assert len(texts) >= 10, prefix  # notes in most sections, guide-only blocks, explanations
+        files = list(handout_texts(sample_build, prefix))
+        assert len(files) == 2, prefix  # one per module
+        # pdftotext breaks lines where the slide does: compare with whitespace collapsed.
+        assert leaks(iter(files), texts) == []
+        for name, data in files:
+            assert "Notes for slide" not in data.decode("utf-8"), name
+
+
+def test_the_handout_scan_finds_a_planted_answer(sample_build: Path) -> None:
+    secrets = handout_secrets()["pim-foundations/en"]
+    explanation = next(t for t in secrets if "2015" in t or len(t) > 40)
+    found = leaks(iter([("planted.pdf", f"Slide 3\n{explanation}\n".encode())]), [explanation])
+    assert found == [("planted.pdf", explanation)]

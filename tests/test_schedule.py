@@ -10,7 +10,14 @@ import pytest
 from pimlearn.diagnostics import Reporter
 from pimlearn.load import load_project
 from pimlearn.model import Course, plain_text
-from pimlearn.render.schedule import clock, course_schedule, materials, module_minutes, parse_clock
+from pimlearn.render.schedule import (
+    clock,
+    course_materials,
+    course_schedule,
+    materials,
+    module_minutes,
+    parse_clock,
+)
 from tests.conftest import Files
 
 COURSE = """\
@@ -35,7 +42,11 @@ Text.
 
 TIMED = "---\ntitle: Timed\nduration: 45\n---\n\nText.\n"
 UNTIMED = "---\ntitle: Untimed\n---\n\nText.\n"
-LATE = "---\ntitle: Late\nsession:\n  - {minutes: 60, activity: Evening session}\n---\n\nText.\n"
+LATE = (
+    "---\ntitle: Late\nsession:\n  - {minutes: 60, activity: Evening session, "
+    'materials: [20 sticky notes, 2 x Flip Chart, markers, 12 sticky notes, "**3** *name tags*"]}'
+    "\n---\n\nText.\n"
+)
 
 
 @pytest.fixture
@@ -95,3 +106,14 @@ def test_materials_are_unique_in_first_seen_order(course: Callable[[str], Course
     planned = course("09:00").modules[0]
     # "Flip chart" and "flip chart" are one item, shown as first written.
     assert [plain_text(m) for m in materials(planned)] == ["slides", "Flip chart", "markers"]
+
+
+def test_course_materials_once_with_quantities_and_modules(course: Callable[[str], Course]) -> None:
+    found = [(plain_text(m.text), m.quantity, m.modules) for m in course_materials(course("09:00"))]
+    assert found == [
+        ("slides", None, (1,)),
+        ("Flip chart", 2, (1, 4)),  # "2 x Flip Chart" in module 4 is the same thing, counted
+        ("markers", None, (1, 4)),
+        ("sticky notes", 20, (4,)),  # the largest quantity any step asks for
+        ("3 name tags", None, (4,)),  # a quantity only when written as plain leading digits
+    ]

@@ -183,3 +183,90 @@ def test_libreoffice_converts_the_deck(libreoffice_pdf: Path) -> None:
     for title in ("The eight principles", "Why principles come first", "Coordination and collaboration"):
         assert title in text
     assert "Use the wheel to show" not in text
+
+
+def slide_number_texts(prs: object) -> list[str]:
+    out = []
+    for slide in prs.slides:  # type: ignore[attr-defined]
+        numbers = [
+            sh.text_frame.text for sh in slide.placeholders if sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+        ]
+        out.append(numbers[0] if numbers else "")
+    return out
+
+
+@pytest.mark.parametrize("module_id", ["pim-intro", "pim-principles"])
+def test_one_numbering_in_both_decks_the_index_and_the_guide(sample_build: Path, module_id: str) -> None:
+    deck = sample_deck(module_id)
+    prs = Presentation(str(pptx_path(sample_build, module_id)))
+    kinds = [s.kind for s in deck.slides]
+    numbers = slide_number_texts(prs)
+    assert len(numbers) == len(deck.slides) > deck.count
+    # An answer slide carries its question's number; every other slide counts one more.
+    expected, n = [], 0
+    for kind in kinds:
+        n += kind != "answer"
+        expected.append(str(n))
+    assert numbers == expected
+    html = (sample_build / "pim-foundations/en/slides" / f"{module_id}.html").read_text(encoding="utf-8")
+    assert re.findall(r'<span class="slide-number">(\d+)</span>', html) == [str(i) for i in range(1, deck.count + 1)]
+    index = (sample_build / "pim-foundations/en/slides/index.html").read_text(encoding="utf-8")
+    assert f"{deck.count} slides" in index
+    # The guide names, for each part of the module, the slides made from it.
+    guide = next((sample_build / "pim-foundations/en").glob("*-facilitator-guide.pdf"))
+    text = subprocess.run(["pdftotext", str(guide), "-"], capture_output=True, text=True, check=True).stdout
+    for section in range(len(deck.module.sections)):
+        found = deck.section_slides(section)
+        if found:
+            label = f"Slide {found[0]}" if len(found) == 1 else f"Slides {found[0]}–{found[-1]}"
+            assert label in text, (section, label)
+
+
+def test_arabic_choices_carry_arabic_letters_everywhere(rtl_build: Path) -> None:
+    from pimlearn.i18n.locales import choice_letters
+    from pimlearn.render.deck import letter
+
+    assert [letter(i, "ar") for i in range(4)] == ["أ", "ب", "ج", "د"]
+    assert letter(1, "fr") == "B" and letter(30, "ar") == "31"
+    assert choice_letters("ar_EG") == choice_letters("ar")
+    prs = Presentation(str(rtl_build / "c1/ar/slides/m1.pptx"))
+    question = next(s for s in prs.slides if "Data needs care." in s.shapes.title.text_frame.text)
+    body = [p.text for sh in question.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs]
+    assert any(t.startswith("أ. ") for t in body) and any(t.startswith("ب. ") for t in body)
+    notes = question.notes_slide.notes_text_frame.text
+    assert "أ." in notes and "A." not in notes
+    html = (rtl_build / "c1/ar/slides/m1.html").read_text(encoding="utf-8")
+    assert '@counter-style choice-letter { system: fixed; symbols: "أ" "ب" "ج"' in html
+    english = (rtl_build / "c1/en/slides/m1.html").read_text(encoding="utf-8")
+    assert '@counter-style choice-letter { system: fixed; symbols: "A" "B" "C"' in english
+
+
+TITLES_AND_NUMBERS = (
+    PP_PLACEHOLDER.TITLE,
+    PP_PLACEHOLDER.CENTER_TITLE,
+    PP_PLACEHOLDER.SUBTITLE,
+    PP_PLACEHOLDER.SLIDE_NUMBER,
+)
+
+
+def test_lines_are_spaced_exactly_so_tables_keep_their_height(rtl_build: Path) -> None:
+    # With spacing relative to the font, Arabic fonts' tall lines made LibreOffice grow the table over
+    # the text below it: every paragraph pimlearn writes has an exact line spacing, 1.2 × size in tables.
+    prs = Presentation(str(rtl_build / "c1/ar/slides/m1.pptx"))
+    checked = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            frames = [c.text_frame for r in shape.table.rows for c in r.cells] if shape.has_table else []
+            own = not shape.is_placeholder or shape.placeholder_format.type not in TITLES_AND_NUMBERS
+            if shape.has_text_frame and shape.name not in ("Kicker", "Course") and own:
+                frames.append(shape.text_frame)
+            for frame in frames:
+                for p in frame.paragraphs:
+                    if not p.runs:
+                        continue
+                    spacing = p._p.pPr.find(f"{A}lnSpc/{A}spcPts")
+                    size = p.runs[0].font.size.pt
+                    factor = 1.2 if shape.has_table else 1.3
+                    assert spacing is not None and abs(int(spacing.get("val")) - size * factor * 100) <= 100
+                    checked += 1
+    assert checked > 5

@@ -118,6 +118,7 @@ register("qti", "every question as an IMS QTI 2.1 package (Canvas, Blackboard...
 register(
     "gift", "the questions GIFT can express, as GIFT text (only with -f gift)", "pimlearn.formats.gift", default=False
 )
+register("handout", "a participants' handout PDF per module, 3 or 6 slides to a page", "pimlearn.formats.handout")
 
 
 def formats() -> dict[str, Format]:

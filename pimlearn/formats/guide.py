@@ -21,12 +21,13 @@ from ..i18n.locales import direction, display_name, html_lang, is_rtl
 from ..model import Block, Notes, Only, Question, plain_text, walk_blocks
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, read_image
+from ..render.deck import build_deck, letter, load_images
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
 from ..render.pdf import css_content, css_string, write_pdf
 from ..render.questions import QuestionView, question_view
-from ..render.schedule import ModuleSlot, clock, course_schedule, materials
+from ..render.schedule import ModuleSlot, clock, course_materials, course_schedule, materials
 from . import RenderContext, Rendered
 
 
@@ -81,6 +82,24 @@ class SectionView:
     """Empty for the introduction (templates label it)."""
     content: Markup
     is_intro: bool
+    slides: tuple[int, ...] = ()
+    """The numbers of the deck's slides made from this part (the same in the HTML deck and the PPTX)."""
+
+    @property
+    def slide_numbers(self) -> str:
+        """The slide numbers with runs joined: ``4–6, 9``."""
+        return slide_ranges(self.slides)
+
+
+def slide_ranges(numbers: tuple[int, ...]) -> str:
+    """Numbers as ranges: (4, 5, 6, 9) gives ``4–6, 9``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 @dataclass(frozen=True)
@@ -155,7 +174,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
                 )
             )
         modules.append(_module_view(ctx, tpl, slot))
-    when = _date(ctx.source_date_epoch)
+    when = document_date(ctx.source_date_epoch)
     title = text_html(course.title, options)
     context: dict[str, Any] = {
         "course": course,
@@ -170,6 +189,12 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "date": when,
         "generator": f"pimlearn {__version__}",
         "modules": modules,
+        "materials": [
+            {"text": text_html(item.text, options), "quantity": item.quantity, "modules": item.modules}
+            for item in course_materials(course)
+        ],
+        # Choices are lettered as on the slides, so the key reads like the deck.
+        "choice_letter": lambda index: letter(index, ctx.locale),
         "start": clock(modules[0].slot.start) if modules else course.start_time,
         "end": clock(modules[-1].slot.end) if modules else course.start_time,
         "total_minutes": sum(m.slot.minutes for m in modules),
@@ -180,7 +205,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
     return GuideDocument(html, css, tuple(diagnostics))
 
 
-def _date(epoch: int | None) -> dict[str, Any]:
+def document_date(epoch: int | None) -> dict[str, Any]:
     """The guide's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; in UTC."""
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
     moment = moment.replace(microsecond=0)
@@ -233,9 +258,18 @@ def _module_view(ctx: RenderContext, tpl: Templates, slot: ModuleSlot) -> Module
             if isinstance(block, Question) and block.id not in keys:
                 attempts = ctx.course.attempts_for(block)
                 keys[block.id] = _key_entry(len(keys) + 1, anchor, block, options, part_anchor, title, attempts)
+    # The deck the facilitator projects, so each part can name its slides.
+    deck = build_deck(ctx.course, module, slot.number, load_images(ctx.project_root, module).size, tpl.gettext)
+    offset = 1 if parts and parts[0][0].is_intro else 0
     sections = tuple(
-        SectionView(part_anchor, title, _content(page.blocks, options, tpl), page.is_intro)
-        for page, part_anchor, title in parts
+        SectionView(
+            part_anchor,
+            title,
+            _content(page.blocks, options, tpl),
+            page.is_intro,
+            tuple(deck.section_slides(-1 if page.is_intro else i - offset)),
+        )
+        for i, (page, part_anchor, title) in enumerate(parts)
     )
 
     steps = tuple(

@@ -14,11 +14,11 @@ from typing import Any
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
-from ..i18n.locales import direction, html_lang
+from ..i18n.locales import choice_letters, direction, html_lang
 from ..model import Figure, Module, Question, Text, plain_text
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, static_file
-from ..render.deck import Deck, ModuleImages, Slide, answer_key, build_deck, load_images
+from ..render.deck import Deck, ModuleImages, Slide, answer_key, build_deck, letter, load_images
 from ..render.fit import answer_explanation
 from ..render.html import HtmlOptions, blocks_html, text_html
 from ..render.jinja import Templates, templates
@@ -72,8 +72,8 @@ def render_deck(
     slides = deck.shown(answers=False)
     answers = {s.question.id: s for s in deck.slides if s.kind == "answer" and s.question}
     prepared = [
-        _prepare(tpl, slide, number, options, answers.get(slide.question.id) if slide.question else None)
-        for number, slide in enumerate(slides, start=1)
+        prepare(tpl, slide, slide.number, options, answers.get(slide.question.id) if slide.question else None)
+        for slide in slides
     ]
     html = tpl.render(
         "slides/deck.html.j2",
@@ -85,11 +85,17 @@ def render_deck(
         module_title=text_html(module.title, options),
         summary=text_html(module.summary, options),
         session=session_plan(module, options),
-        css=Markup(css),
+        css=Markup(css + "\n" + choice_counter_css(ctx.locale)),
         js=Markup(js),
         data=Markup(_script_json(deck_data(ctx, tpl, module))),
     )
     return html, len(prepared)
+
+
+def choice_counter_css(locale: str) -> str:
+    """The list markers of choices (``choice-letter``), from the one source of choice letters."""
+    symbols = " ".join(f'"{letter(i, locale)}"' for i in range(len(choice_letters(locale))))
+    return f'@counter-style choice-letter {{ system: fixed; symbols: {symbols}; suffix: ". "; }}'
 
 
 def _script_json(value: object) -> str:
@@ -145,8 +151,10 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, answer: Slide | None) -> dict[str, Any]:
-    """A slide as the template wants it: HTML of each part."""
+def prepare(
+    tpl: Templates, slide: Slide, number: int, options: HtmlOptions, answer: Slide | None, answers: bool = True
+) -> dict[str, Any]:
+    """A slide as the template wants it: HTML of each part (``answers=False``: no answer, key or notes)."""
     body = Markup("")
     figure = Markup("")
     if slide.split:
@@ -157,8 +165,9 @@ def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, an
     question = Markup("")
     key = Markup("")
     if slide.question is not None:
-        question = question_html(tpl, slide.question, number, options, answer.fit if answer else slide.fit)
-        key = answer_key_html(tpl, slide.question, options)
+        fit = answer.fit if answer else slide.fit
+        question = question_html(tpl, slide.question, number, options, fit, answers)
+        key = answer_key_html(tpl, slide.question, options) if answers else Markup("")
     return {
         "kind": slide.kind,
         "number": number,
@@ -172,13 +181,15 @@ def _prepare(tpl: Templates, slide: Slide, number: int, options: HtmlOptions, an
         "figure": figure,
         "question": question,
         "question_id": slide.question.id if slide.question else "",
-        "notes": blocks_html(slide.notes, options),
+        "notes": blocks_html(slide.notes, options) if answers else Markup(""),
         "answer_key": key,
     }
 
 
-def question_html(tpl: Templates, q: Question, number: int, options: HtmlOptions, answer_fit: float) -> Markup:
-    """A question slide's body: the question, and its answer (hidden until revealed)."""
+def question_html(
+    tpl: Templates, q: Question, number: int, options: HtmlOptions, answer_fit: float, answers: bool = True
+) -> Markup:
+    """A question slide's body: the question, and its answer (hidden until revealed; left out without answers)."""
     view = question_view(q, options)
     inner = HtmlOptions(target="slides", lang=q.lang or options.lang, image_url=options.image_url)
 
@@ -190,6 +201,7 @@ def question_html(tpl: Templates, q: Question, number: int, options: HtmlOptions
             "slides/question.html.j2",
             q=view,
             n=number,
+            answers=answers,
             answer_fit=answer_fit,
             pairs_right={i: html(p.right) for i, p in enumerate(q.pairs)},
             ordered=[html(item) for item in q.items],
@@ -201,7 +213,7 @@ def question_html(tpl: Templates, q: Question, number: int, options: HtmlOptions
 def answer_key_html(tpl: Templates, q: Question, options: HtmlOptions) -> Markup:
     """The right answer in one line, for the speaker notes."""
     parts = []
-    for marker, text in answer_key(q, tpl.gettext):
+    for marker, text in answer_key(q, tpl.gettext, options.lang):
         piece = Markup.escape(marker)
         if text is not None:
             piece = piece + Markup(" ") + text_html(text, options) if marker else text_html(text, options)
@@ -218,6 +230,7 @@ def render_index(ctx: RenderContext, tpl: Templates, listing: list[tuple[Module,
             "module": module,
             "href": f"{module.id}.html",
             "pptx": f"{module.id}.pptx" if with_pptx else "",
+            "handout": f"{module.id}-handout.pdf" if "handout" in ctx.formats else "",
             "title": text_html(module.title, options),
             "summary": text_html(module.summary, options),
             "count": count,

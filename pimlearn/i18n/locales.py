@@ -182,3 +182,13 @@ def accepted_plural_forms(locale: str) -> tuple[str, ...]:
         return ()
     name = catalog_name(locale)
     return (own, *PLURAL_VARIANTS.get(name, PLURAL_VARIANTS.get(language(name), ())))
+
+
+LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CHOICE_LETTERS = {"ar": "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ"}
+"""Letters that mark choices where the Latin ones would be foreign: Arabic lists letter in abjad order."""
+
+
+def choice_letters(locale: str) -> str:
+    """The letters that mark a question's choices in ``locale``, in order: A B C…, or أ ب ج… in Arabic."""
+    return CHOICE_LETTERS.get(locale.replace("-", "_").split("_")[0], LATIN_LETTERS)

@@ -88,6 +88,13 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
     scorm = _scorm(r)
     allow_html = r.flag("allow_html", False)
     paper = r.enum("paper", PAPERS, default="a4")
+    handout_slides = r.integer("handout_slides", default=3, minimum=3, maximum=6)
+    if handout_slides not in (None, 3, 6):
+        r.fail(
+            r.value_loc("handout_slides"),
+            f"'handout_slides' must be 3 or 6, got {handout_slides}",
+            "invalid-value",
+        )
     start_time = r.string("start_time", default="09:00")
     if not TIME.match(start_time):
         r.fail(
@@ -116,6 +123,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         scorm=scorm,
         allow_html=allow_html,
         paper=paper or "a4",
+        handout_slides=handout_slides if handout_slides in (3, 6) else 3,
         start_time=start_time,
         min_translated=min_translated or 0,
         attempts=attempts,

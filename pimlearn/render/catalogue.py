@@ -55,8 +55,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 MODULE_KINDS: tuple[tuple[str, str], ...] = (
     (r"slides/(?P<m>[^/]+)\.pptx", N_("PowerPoint deck")),
-    (r"handouts?/(?P<m>[^/]+)\.pdf", N_("Handout (PDF)")),
-    (r"[^/]+-handout-(?P<m>[^/]+)\.pdf", N_("Handout (PDF)")),
+    (r"slides/(?P<m>[^/]+)-handout\.pdf", N_("Handout (PDF)")),
     (r"modules/[^/]+-(?P<m>[^/]+)-scorm12\.zip", N_("SCORM 1.2 package")),
     (r"modules/[^/]+-(?P<m>[^/]+)-scorm2004\.zip", N_("SCORM 2004 package")),
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..diagnostics import Diagnostic
+from ..i18n.locales import choice_letters
 from ..model import (
     Block,
     Course,
@@ -73,6 +74,11 @@ class Slide:
     title_fit: float = 1.0
     dense_table: bool = False
     """A table on the slide is too wide for it: cells get less padding (best effort, with a warning)."""
+    number: int = 0
+    """The slide's number, the same in the HTML deck, the PPTX and the guide: an answer slide (PPTX only)
+    carries its question's number, as it is that slide with the answer shown."""
+    section: int | None = None
+    """Where the slide comes from: -1 the introduction, 0… the module's ``##`` sections, None the deck's own."""
 
     @property
     def plain_title(self) -> str:
@@ -89,6 +95,15 @@ class Deck:
     """The module's position in the course, from 1."""
     slides: tuple[Slide, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many numbered slides the deck has (answer slides share their question's number)."""
+        return sum(1 for s in self.slides if s.kind != "answer")
+
+    def section_slides(self, section: int) -> list[int]:
+        """The numbers of the slides made from one part of the module (-1: the introduction)."""
+        return sorted({s.number for s in self.slides if s.section == section})
 
     def shown(self, answers: bool) -> tuple[Slide, ...]:
         """The slides one output shows: with separate answer slides (PPTX) or without (HTML reveals in place)."""
@@ -129,6 +144,8 @@ class _Builder:
     sizes: ImageSize
     gettext: Callable[[str], str]
     slides: list[Slide] = field(default_factory=list)
+    section: int | None = None
+    """The part of the module being turned into slides (see ``Slide.section``)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def content(
@@ -165,6 +182,7 @@ class _Builder:
                 fit=scale,
                 title_fit=title_fit(plain_text(title), TITLE_SIZE),
                 dense_table=dense,
+                section=self.section,
             )
         )
 
@@ -188,6 +206,7 @@ class _Builder:
                     question=q,
                     fit=scale,
                     title_fit=title_fit(plain_text(q.prompt), QUESTION_TITLE_SIZE, lines=3),
+                    section=self.section,
                 )
             )
 
@@ -282,16 +301,19 @@ def build_deck(
     shown = [x for x in intro if not isinstance(x, (Notes, SlideBreak))]
     intro_notes = [n for x in intro if isinstance(x, Notes) for n in x.blocks]
     if shown:
+        b.section = -1
         for i, chunk in enumerate(_chunks(intro)):
             b.chunk(label(gettext("Introduction"), loc), chunk, chunk[0].loc if i else loc, None)
     elif intro_notes:
         b.slides[0] = _with_notes(b.slides[0], intro_notes)
 
-    for section in module.sections:
+    for index, section in enumerate(module.sections):
+        b.section = index
         chunks = _chunks(for_slides(section.blocks)) or [[]]
         for i, chunk in enumerate(chunks):
             b.chunk(section.title, chunk, section.loc if i == 0 else chunk[0].loc, None)
 
+    b.section = None
     summary: list[Block] = []
     if module.summary:
         summary.append(Paragraph(module.summary, module.summary.loc))
@@ -306,7 +328,18 @@ def build_deck(
         )
     b.content(label(pgettext("slide title", "Summary"), loc), summary, summary_notes, loc)
     b.slides[-1] = _kind(b.slides[-1], "summary")
-    return Deck(module, number, tuple(b.slides), tuple(b.diagnostics))
+    return Deck(module, number, _numbered(b.slides), tuple(b.diagnostics))
+
+
+def _numbered(slides: Sequence[Slide]) -> tuple[Slide, ...]:
+    """Number the slides as the audience counts them: an answer slide keeps its question's number."""
+    out: list[Slide] = []
+    n = 0
+    for slide in slides:
+        if slide.kind != "answer":
+            n += 1
+        out.append(replace(slide, number=n))
+    return tuple(out)
 
 
 def _kind(slide: Slide, kind: SlideKind) -> Slide:
@@ -321,9 +354,13 @@ def figures(slide: Slide) -> list[Figure]:
 # --------------------------------------------------------------------------- questions on slides
 
 
-def letter(index: int) -> str:
-    """The letter of the ``index``-th choice: A, B, C..."""
-    return chr(ord("A") + index) if index < 26 else str(index + 1)
+def letter(index: int, locale: str = "en") -> str:
+    """The letter of the ``index``-th choice in ``locale``: A, B, C… (أ, ب, ج… in Arabic); past the last, a number.
+
+    The one source of choice letters: the HTML deck's list markers, the PPTX and the guide all use it.
+    """
+    letters = choice_letters(locale)
+    return letters[index] if index < len(letters) else str(index + 1)
 
 
 def right_order(q: Question) -> list[int]:
@@ -345,16 +382,16 @@ def tf_choices(q: Question, gettext: Callable[[str], str]) -> list[tuple[Text, b
     return [(label(gettext("True"), q.loc), q.answer is True), (label(gettext("False"), q.loc), q.answer is False)]
 
 
-def answer_key(q: Question, gettext: Callable[[str], str]) -> list[tuple[str, Text | None]]:
+def answer_key(q: Question, gettext: Callable[[str], str], locale: str = "en") -> list[tuple[str, Text | None]]:
     """The right answer in short, for the presenter: (marker, text) pairs such as ("B.", "2015")."""
     if q.type in ("single", "multiple"):
-        return [(f"{letter(i)}.", c.text) for i, c in enumerate(q.choices) if c.correct]
+        return [(f"{letter(i, locale)}.", c.text) for i, c in enumerate(q.choices) if c.correct]
     if q.type == "true-false":
-        return [(f"{letter(i)}.", text) for i, (text, right) in enumerate(tf_choices(q, gettext)) if right]
+        return [(f"{letter(i, locale)}.", text) for i, (text, right) in enumerate(tf_choices(q, gettext)) if right]
     if q.type == "fill-in":
         return [("", a) for a in q.answers]
     if q.type == "matching":
         shown = right_order(q)
-        return [(f"{i + 1} – {letter(shown.index(i))}", None) for i in range(len(q.pairs))]
+        return [(f"{i + 1} – {letter(shown.index(i), locale)}", None) for i in range(len(q.pairs))]
     shown = item_order(q)
-    return [(letter(shown.index(i)), None) for i in range(len(q.items))]
+    return [(letter(shown.index(i), locale), None) for i in range(len(q.items))]

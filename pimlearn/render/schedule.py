@@ -7,9 +7,10 @@ in order. A module lasts as long as its session plan adds up to, else its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
-from ..model import Course, Module, SessionStep, Text
+from ..model import Course, Module, SessionStep, Str, Text
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -96,3 +97,50 @@ def materials(module: Module) -> tuple[Text, ...]:
             key = " ".join(item.source.split()).casefold()
             seen.setdefault(key, item)
     return tuple(seen.values())
+
+
+QUANTITY = re.compile(r"(\d{1,4})\s*(?:[x×]\s*)?(?=\S)")
+"""A material's quantity, written first: ``20 sticky notes``, ``3 x flip chart``, ``2× markers``."""
+
+
+@dataclass(frozen=True)
+class CourseMaterial:
+    """One material of the whole workshop: what it is, how many, and which modules need it."""
+
+    text: Text
+    """The material without its quantity (as first written)."""
+    quantity: int | None
+    """The largest quantity any step asks for (the same things serve every module); None when none is given."""
+    modules: tuple[int, ...]
+    """The numbers of the modules that need it."""
+
+
+def split_quantity(item: Text) -> tuple[int | None, Text]:
+    """A material's leading quantity, and the material without it (``20 sticky notes`` → 20, ``sticky notes``)."""
+    first = item.inlines[0] if item.inlines else None
+    match = QUANTITY.match(item.source)
+    if match is None or not isinstance(first, Str) or not first.text.startswith(match.group(0)):
+        return None, item
+    rest = first.text[match.end() :]
+    inlines = ((Str(rest),) if rest else ()) + item.inlines[1:]
+    return int(match.group(1)), replace(item, source=item.source[match.end() :], inlines=inlines)
+
+
+def course_materials(course: Course) -> tuple[CourseMaterial, ...]:
+    """Every module's materials once, in first-seen order, with quantities and the modules that use them.
+
+    Materials are the same when their words are (case and spacing aside), with any quantity set apart.
+    """
+    found: dict[str, tuple[Text, int | None, list[int]]] = {}
+    for number, module in enumerate(course.modules, start=1):
+        for step in module.session:
+            for item in step.materials:
+                quantity, text = split_quantity(item)
+                key = " ".join(text.source.split()).casefold()
+                known, most, modules = found.setdefault(key, (text, None, []))
+                if quantity is not None and (most is None or quantity > most):
+                    most = quantity
+                if number not in modules:
+                    modules.append(number)
+                found[key] = (known, most, modules)
+    return tuple(CourseMaterial(text, most, tuple(modules)) for text, most, modules in found.values())

@@ -1,0 +1,127 @@
+"""OOXML that python-pptx has no API for: theme fonts, slide numbers, languages, autofit, properties, zip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from copy import deepcopy
+from typing import Any
+
+from lxml import etree
+
+from ...i18n.locales import html_lang
+from ...model import (
+    plain_text,
+)
+from ...render.deck import Deck
+from .. import RenderContext
+from .text import A, Style
+
+
+def theme_cs_font(prs: Any) -> str:
+    """The theme's complex-script body font (what Arabic runs are set in)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+    cs = theme.find(f".//{{{A}}}minorFont/{{{A}}}cs")
+    return (cs.get("typeface") if cs is not None else "") or "Arial"
+
+
+TEMPLATE_PARTS = ("slideMaster", "slideLayout", "notesMaster", "presentation")
+"""Parts that come from the template: their default text properties carry its language."""
+
+
+def set_language(prs: Any, lang: str) -> None:
+    """Make the build's language the deck's: defaults of the presentation, master, layouts and notes master.
+
+    Text a trainer types then gets this language (spell-checking, fonts); the runs pimlearn writes carry
+    their own (the build's, or the source language of untranslated text).
+    """
+    for part in prs.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        name = str(part.partname).rsplit("/", 1)[-1]
+        kinds: tuple[str, ...]
+        if name.startswith(TEMPLATE_PARTS):
+            kinds = ("defRPr", "rPr", "endParaRPr")
+        elif name.startswith(("slide", "notesSlide")):
+            kinds = ("endParaRPr",)  # every run of a slide was written with its language already
+        else:
+            continue
+        for node in element.iter(*(f"{{{A}}}{k}" for k in kinds)):
+            node.set("lang", lang)
+
+
+def slide_number(out: Any, layout: Any, number: int, style: Style) -> None:
+    """Put the deck model's slide number where the layout's slide-number placeholder is.
+
+    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
+    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
+    """
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    for ph in layout.placeholders:
+        if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
+            sp = deepcopy(ph._element)
+            fields = list(sp.iter(f"{{{A}}}fld"))
+            if not fields:
+                return
+            for field in fields:
+                run = etree.Element(f"{{{A}}}r")
+                rpr = field.find(f"{{{A}}}rPr")
+                if rpr is None:
+                    rpr = etree.Element(f"{{{A}}}rPr")
+                rpr.set("lang", style.lang)
+                if style.rtl:
+                    etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
+                    paragraph = field.getparent()
+                    ppr = paragraph.find(f"{{{A}}}pPr")
+                    if ppr is None:
+                        ppr = etree.Element(f"{{{A}}}pPr")
+                        paragraph.insert(0, ppr)
+                    ppr.set("rtl", "1")
+                run.append(rpr)
+                etree.SubElement(run, f"{{{A}}}t").text = str(number)
+                field.addprevious(run)
+                field.getparent().remove(field)
+            out.shapes._spTree.append(sp)
+            return
+
+
+def set_properties(prs: Any, ctx: RenderContext, deck: Deck) -> None:
+    """Set the deck's core properties (title, subject, author, language, fixed dates)."""
+    props = prs.core_properties
+    props.title = plain_text(deck.module.title)[:255]
+    props.subject = plain_text(ctx.course.title)[:255]
+    props.author = ctx.course.publisher or "pimlearn"
+    props.last_modified_by = "pimlearn"
+    props.language = html_lang(ctx.locale)
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    when = timestamp(ctx.source_date_epoch)
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def timestamp(epoch: int | None) -> dt.datetime:
+    """The build's timestamp: ``SOURCE_DATE_EPOCH``, else a fixed date."""
+    # Without SOURCE_DATE_EPOCH a fixed date keeps builds reproducible all the same.
+    return dt.datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=dt.UTC).replace(tzinfo=None)
+
+
+def deterministic(data: bytes, epoch: int | None) -> bytes:
+    """Re-pack the zip with fixed timestamps: the same input gives the same bytes."""
+    stamp = timestamp(epoch)
+    date_time = (max(1980, stamp.year), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
