@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pimlearn.diagnostics import ContentError
+from pimlearn.diagnostics import ContentError, Reporter
+from pimlearn.load import load_project
+from pimlearn.model import Course
 from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
 from tests.conftest import REPO, Files
@@ -21,6 +23,18 @@ from tests.scorm_validate import CP, validate_manifest, validate_package
 SCORM_FORMATS = ("scorm12", "scorm2004")
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+
+
+def sample_courses() -> tuple[Course, ...]:
+    """The sample project's courses as loaded, so that the tests follow the sample's modules and settings."""
+    reporter = Reporter()
+    project = load_project(REPO, reporter, all_modules=False)
+    assert not reporter.errors
+    return tuple(project.courses)
+
+
+def foundations() -> Course:
+    return next(c for c in sample_courses() if c.id == "pim-foundations")
 
 
 def copy_sample(dest: Path, course_yml: Callable[[str], str] = lambda s: s) -> Path:
@@ -72,17 +86,22 @@ def all_packages(dist: Path) -> list[Path]:
 
 def test_sample_builds_every_package_at_its_documented_path(dist: Path) -> None:
     names = {p.relative_to(dist).as_posix() for p in all_packages(dist)}
-    for locale in ("en", "fr", "es"):
-        for suffix in SCORM_FORMATS:
-            assert f"pim-foundations/{locale}/pim-foundations-1.0.0-{locale}-{suffix}.zip" in names
-            for module in ("pim-intro", "pim-principles"):
-                assert f"pim-foundations/{locale}/modules/pim-foundations-1.0.0-{locale}-{module}-{suffix}.zip" in names
-    assert len(names) == 3 * 2 * 3
+    expected = set()
+    for course in sample_courses():
+        stem = f"{course.id}-{course.version}"
+        for locale in course.locales:
+            for suffix in SCORM_FORMATS:
+                expected.add(f"{course.id}/{locale}/{stem}-{locale}-{suffix}.zip")
+                for module in course.modules:
+                    expected.add(f"{course.id}/{locale}/modules/{stem}-{locale}-{module.id}-{suffix}.zip")
+    assert "pim-foundations/fr/modules/pim-foundations-1.0.0-fr-pim-intro-scorm12.zip" in expected
+    assert names == expected
 
 
 def test_every_package_is_valid(dist: Path, single_sco: tuple[Path, BuildResult]) -> None:
     packages = all_packages(dist) + all_packages(single_sco[0])
-    assert len(packages) == 18 + 6
+    # without --per-module, each course gives one package per locale and version
+    assert len(all_packages(single_sco[0])) == sum(2 * len(c.locales) for c in sample_courses())
     for path in packages:
         assert validate_package(path.read_bytes(), version_of(path)) == [], path.name
 
@@ -128,8 +147,12 @@ def test_scorm12_manifest(dist: Path) -> None:
     (root,) = org.findall("cp:item", ns)
     assert root.get("identifierref") is None
     modules = root.findall("cp:item", ns)
-    assert [m.get("identifier") for m in modules] == ["item-m-pim-intro", "item-m-pim-principles"]
-    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == ["80", "75"]
+    course = foundations()
+    assert [m.get("identifier") for m in modules] == [f"item-m-{m.id}" for m in course.modules]
+    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules] == [
+        str(course.pass_mark(m)) for m in course.modules
+    ]
+    assert [m.findtext("adlcp:masteryscore", namespaces=ns) for m in modules][:2] == ["80", "75"]
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get(f"{{{ADLCP12}}}scormtype") in ("sco", "asset")
     assert doc.findtext("cp:metadata/imsmd:lom/imsmd:general/imsmd:title/imsmd:langstring", namespaces=ns) == (
@@ -162,16 +185,21 @@ def test_scorm2004_manifest_sequencing(dist: Path) -> None:
         for r in root.iterfind("ss:sequencing/ss:rollupRules/ss:rollupRule", ns)
     ]
     assert ("all", "satisfied", "satisfied") in rules and ("all", "completed", "completed") in rules
+    course = foundations()
+    pass_marks = [f"{course.pass_mark(m) / 100:g}" for m in course.modules]
+    assert pass_marks[:2] == ["0.8", "0.75"]
     weights = []
-    for item, pass_mark in zip(root.findall("cp:item", ns), ("0.8", "0.75"), strict=True):
+    for item, pass_mark in zip(root.findall("cp:item", ns), pass_marks, strict=True):
         primary = item.find("ss:sequencing/ss:objectives/ss:primaryObjective", ns)
         assert primary is not None and primary.get("satisfiedByMeasure") == "true"
         assert primary.findtext("ss:minNormalizedMeasure", namespaces=ns) == pass_mark
         delivery = item.find("ss:sequencing/ss:deliveryControls", ns)
         assert delivery is not None and delivery.get("objectiveSetByContent") == "true"
         weights.append(float(item.find("ss:sequencing/ss:rollupRules", ns).get("objectiveMeasureWeight")))  # type: ignore[union-attr, arg-type]
-    # the course score is the modules' points-weighted average: pim-intro has 5 graded points, pim-principles 6
-    assert weights == pytest.approx([5 / 11, 6 / 11], abs=1e-4)
+    # the course score is the modules' points-weighted average of their graded points (pim-intro has 5)
+    points = [sum(q.points for q in m.questions if q.graded) for m in course.modules]
+    assert points[0] == 5
+    assert weights == pytest.approx([p / sum(points) for p in points], abs=1e-4)
     for res in doc.iterfind("cp:resources/cp:resource", ns):
         assert res.get("{http://www.adlnet.org/xsd/adlcp_v1p3}scormType") in ("sco", "asset")
 
@@ -293,7 +321,7 @@ def test_single_sco_packaging(single_sco: tuple[Path, BuildResult]) -> None:
 def test_versions_setting_limits_the_packages(tmp_path: Path) -> None:
     root = copy_sample(tmp_path, lambda s: s.replace('versions: ["1.2", "2004"]', 'versions: ["2004"]'))
     build(root, BuildOptions(formats=SCORM_FORMATS, out_dir=root / "dist", locales=("en",)))
-    names = [p.name for p in (root / "dist").rglob("*.zip")]
+    names = [p.name for p in (root / "dist" / "pim-foundations").rglob("*.zip")]
     assert names == ["pim-foundations-1.0.0-en-scorm2004.zip"]
 
 
