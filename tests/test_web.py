@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
+from pimlearn.diagnostics import Reporter
+from pimlearn.load import load_project
 from tests.conftest import REPO, PageWatch
 
 LOCALES = ("en", "fr", "es")
@@ -40,7 +42,10 @@ def test_every_locale_has_the_course_index_and_one_page_per_section(web_dist: Pa
         assert "index.html" in names
         assert {"pim-intro/index.html", "pim-intro/origins.html", "pim-intro/check-your-understanding.html"} <= names
         assert {"pim-principles/index.html", "pim-principles/the-eight-principles.html"} <= names
-        assert len(names) == 1 + 7 + 6  # index + pages of each module (intro + sections)
+        # index + pages of each module (intro + sections)
+        modules = load_project(REPO, Reporter()).course("pim-foundations").modules
+        assert len(names) == 1 + sum(1 + len(m.sections) for m in modules)
+        assert len(names) >= 1 + 7 + 6
 
 
 def test_every_local_link_and_image_resolves(web_dist: Path) -> None:
