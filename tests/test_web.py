@@ -43,10 +43,9 @@ def test_every_locale_has_the_course_index_and_one_page_per_section(web_dist: Pa
         assert "index.html" in names
         assert {"pim-intro/index.html", "pim-intro/origins.html", "pim-intro/check-your-understanding.html"} <= names
         assert {"pim-principles/index.html", "pim-principles/the-eight-principles.html"} <= names
-        # index + pages of each module (intro + sections): pim-intro has 7, pim-principles 6
-        counts = [1 + len(m.sections) for m in course.modules]
-        assert counts[:2] == [7, 6]
-        assert len(names) == 1 + sum(counts)
+        # index + pages of each module (intro + sections)
+        assert len(names) == 1 + sum(1 + len(m.sections) for m in course.modules)
+        assert len(names) >= 1 + 7 + 6
 
 
 def test_every_local_link_and_image_resolves(web_dist: Path) -> None:
