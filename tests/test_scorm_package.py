@@ -390,7 +390,7 @@ def test_a_passed_report_carries_the_mastery_score(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
 def test_per_module_packages_describe_their_module(dist: Path, version: str) -> None:
     reporter = Reporter()
-    course = load_project(REPO, reporter).courses[0]
+    course = load_project(REPO, reporter).course("pim-foundations")
     for module in course.modules:
         doc = manifest_of(dist / f"pim-foundations/en/modules/pim-foundations-1.0.0-en-{module.id}-{version}.zip")
         texts = [(e.text or "").strip() for e in doc.iter() if isinstance(e.tag, str)]

@@ -187,8 +187,11 @@ class _Builder:
         )
 
     def question(self, q: Question, notes: list[Block], kicker: Text | None) -> None:
+        # The HTML deck reveals the answer on the question slide itself: that slide must fit both states,
+        # and the answer slide (PPTX) keeps the same text size.
+        asked, shown = fit_question(q, answer=False), fit_question(q, answer=True)
+        scale, overflow = min(asked[0], shown[0]), asked[1] or shown[1]
         for kind in ("question", "answer"):
-            scale, overflow = fit_question(q, answer=kind == "answer")
             if overflow and kind == "question":
                 self.warn(q.loc, q.prompt)
             if kind == "answer":
