@@ -319,3 +319,16 @@ def test_a_wrong_command_is_caught() -> None:
         check_options(leaf, name, rest)
     leaf, rest, name = leaf_command(["i18n", "stats", "--min", "100"])
     check_options(leaf, name, rest)
+
+
+@pytest.mark.parametrize("doc", ("README.md", "docs/translating.md"))
+def test_the_stats_tables_shown_have_the_real_columns(doc: str) -> None:
+    """An ``i18n stats`` table shown has the columns pimlearn prints (compared word by word)."""
+    from pimlearn.i18n.stats import table
+
+    columns = table([]).split()
+    blocks, _ = split_blocks(read(doc))
+    shown = [b.lines[i + 1] for b in blocks for i, line in enumerate(b.lines[:-1]) if "$ pimlearn i18n stats" in line]
+    headers = [line.split() for line in shown if not line.startswith(("…", "locales/"))]
+    assert headers, f"{doc} shows no i18n stats table"
+    assert all(header == columns for header in headers)
