@@ -420,4 +420,7 @@ def fit_question(q: Question, answer: bool) -> tuple[float, bool]:
     for scale in _steps():
         if question_height(q, scale, CONTENT_WIDTH, answer) <= BODY_HEIGHT * QUESTION_ROOM:
             return scale, False
-    return MIN_FIT, True
+    # Smallest text: warn only when even the estimate itself (without the margin) does not fit.
+    return MIN_FIT, question_height(q, MIN_FIT, CONTENT_WIDTH, answer) > BODY_HEIGHT
+
+
