@@ -254,6 +254,13 @@ def test_add_errors_are_located(make_project: Make, entry: str, files: bool, cod
     assert (code, "courses/c1/course.yml" + where) in [(d.code, str(d.loc)) for d in diagnostics]
 
 
+def test_added_question_needs_its_own_id(make_project: Make) -> None:
+    extra = "tailor:\n  m1:\n    add:\n      - file: sections/local.md\n"
+    section = SECTION.replace("id: q-local", "id: q-two")
+    _, diagnostics = load(project(make_project, extra, {"courses/c1/sections/local.md": section}))
+    assert [(d.code, str(d.loc)) for d in diagnostics] == [("duplicate-id", "courses/c1/sections/local.md:6:1")]
+
+
 def test_anchor_that_is_left_out_says_so(make_project: Make) -> None:
     extra = "tailor:\n  m1:\n    leave_out: [second-part]\n    add:\n      - file: sections/local.md\n"
     extra += "        after: second-part\n"

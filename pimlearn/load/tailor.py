@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter, did_you_mean
 from ..i18n.layout import course_domain
-from ..model import Block, Callout, Course, Loc, Module, Notes, Only, Question, Quote, Section, SessionStep
+from ..model import Block, Callout, Course, Loc, Module, Notes, Only, Question, Quote, Section, SessionStep, walk_blocks
 from .module import load_sections, read_session
 from .schema import MapReader
 from .values import read_values, used_names
@@ -158,6 +158,7 @@ def _tailor_module(course: Course, module: Module, t: ModuleTailoring, root: Pat
         if clash:
             continue
         sections = _place(sections, new, added, module, dropped_sections, reporter)
+    _check_added_questions(module, sections, reporter)
     session = module.session
     if t.session is not None:
         session = tuple(replace(step, domain=domain) for step in t.session)
@@ -169,6 +170,23 @@ def _tailor_module(course: Course, module: Module, t: ModuleTailoring, root: Pat
         duration=t.duration if t.duration is not None else module.duration,
         mastery_score=t.mastery_score if t.mastery_score is not None else module.mastery_score,
     )
+
+
+def _check_added_questions(module: Module, sections: list[Section], reporter: Reporter) -> None:
+    """A question a course adds needs an id of its own in the module (answers and scores are kept by id)."""
+    seen = {q.id for q in module.questions}
+    for section in sections:
+        if not section.domain:
+            continue
+        for block in walk_blocks(section.blocks):
+            if isinstance(block, Question):
+                if block.id in seen:
+                    reporter.error(
+                        block.loc,
+                        f"module '{module.id}' already has a question '{block.id}': give this one another id",
+                        "duplicate-id",
+                    )
+                seen.add(block.id)
 
 
 def _added_sections(
