@@ -78,4 +78,5 @@ def _attach_modules(
                 "module-missing",
             )
     # Tailoring makes new module values: Project.modules keep the modules as written.
-    return tailor_course(cf.course, cf.tailoring, tuple(resolved), root, reporter)
+    listed = [module_id for module_id, _ in cf.module_refs]
+    return tailor_course(cf.course, cf.tailoring, tuple(resolved), root, reporter, listed)

@@ -8,6 +8,7 @@ stay as written). Every problem is an error at the place in course.yml that name
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -94,11 +95,19 @@ def _module_tailoring(module_id: str, loc: Loc, mr: MapReader) -> ModuleTailorin
 
 
 def tailor_course(
-    course: Course, tailoring: Tailoring, modules: tuple[Module, ...], root: Path, reporter: Reporter
+    course: Course,
+    tailoring: Tailoring,
+    modules: tuple[Module, ...],
+    root: Path,
+    reporter: Reporter,
+    listed: Sequence[str] = (),
 ) -> Course:
-    """The course with its tailoring applied to its modules; unknown ids and missing values are errors."""
+    """The course with its tailoring applied to its modules; unknown ids and missing values are errors.
+
+    ``listed``: every module id course.yml lists (a module that failed to load is not unknown to it).
+    """
     by_id = {t.module_id: t for t in tailoring.modules}
-    listed = [m.id for m in modules]
+    listed = list(listed) or [m.id for m in modules]
     for t in tailoring.modules:
         if t.module_id not in listed:
             reporter.error(
