@@ -3,6 +3,7 @@ values, without what it leaves out, and with the upstream modules and their cour
 
 from __future__ import annotations
 
+import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -82,3 +83,16 @@ def test_stats_count_what_the_tailored_course_uses() -> None:
     assert rows[f"course-{COURSE}"].all.percent_entries == 100.0
     assert rows["module-pim-principles"].all.total < upstream["module-pim-principles"].all.total
     assert rows["module-pim-principles"].all.percent_entries == 100.0
+
+
+def test_stats_command_takes_a_course() -> None:
+    from click.testing import CliRunner
+
+    from pimlearn.cli import main
+
+    result = CliRunner().invoke(main, ["i18n", "stats", "--course", COURSE, "--json", "--project", str(REPO)])
+    assert result.exit_code == 0, result.output
+    domains = {row["domain"] for row in json.loads(result.output)["catalogs"]}
+    assert f"course-{COURSE}" in domains and "course-pim-foundations" not in domains
+    wrong = CliRunner().invoke(main, ["i18n", "stats", "--course", "nope", "--project", str(REPO)])
+    assert wrong.exit_code == 2 and "no course 'nope'" in wrong.output
