@@ -340,3 +340,18 @@ def test_added_text_lives_in_the_course_catalog(make_project: Make) -> None:
     assert module.sections[0].title.lang == "en"  # no module catalog: the module's own text falls back
     question = next(q for q in module.questions if q.id == "q-local")
     assert isinstance(question, Question) and question.prompt.lang == "en"
+
+
+def test_course_values_are_translated_in_the_course_catalog(make_project: Make) -> None:
+    po = french_catalog()
+    po.append(polib.POEntry(msgid="Lakeland", msgstr="Pays-des-Lacs"))
+    po.append(polib.POEntry(msgid="Intro about {{ country }}.", msgstr="À propos de {{ country }}."))
+    root = project(make_project, "values:\n  country: Lakeland\n", {"locales/fr/LC_MESSAGES/module-m1.po": str(po)})
+    (root / "locales/fr/LC_MESSAGES/course-c1.po").write_text(str(po), encoding="utf-8")
+    loaded, _ = load(root)
+    course = loaded.courses[0]
+    assert "Lakeland" in {m.id for m in course_template(course).messages}
+    assert "Riverland" not in {m.id for m in module_template(loaded.modules[0]).messages}  # defaults are names
+    text = shown(root, "fr")
+    assert "À propos de Pays-des-Lacs." in text and "Lakeland" not in text
+    assert "Intro about Lakeland." in shown(root, "en")

@@ -157,6 +157,12 @@ def course_template(course: Course) -> Template:
     out.text(course.title, "course title (course.yml)")
     out.text(course.description, "course description for the LMS catalogue (course.yml)")
     out.add(course.publisher, "publisher (course.yml): translate only an official name in the language")
+    for name, value in course.values:
+        out.add(
+            value,
+            f"value {{{{ {name} }}}} (course.yml values:), filled into the modules' text: a name, place or contact; "
+            "translate it only where the language has its own name for it (plain text)",
+        )
     domain = course_domain(course.id)
     for module in course.modules:
         where = f"module {module.id}, tailored by the course"

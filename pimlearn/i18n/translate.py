@@ -73,9 +73,13 @@ def translate_course(course: Course, locale: str, catalogs: LocaleCatalogs | Non
     get = catalogs.get if catalogs is not None else (lambda _domain: None)
     head = _Translator(get(course_domain(course.id)), course.language, diagnostics)
     modules: list[Module] = []
+    # A course's values are in its catalog (a name may have its own form in a language); a module's
+    # defaults are names taken as they are.
+    values = {name: head.string(value) for name, value in course.values}
     for module in course.modules:
         tr = _Translator(get(module_domain(module.id)), course.language, diagnostics)
         local = _Translator(head.catalog, course.language, diagnostics)
+        module = replace(module, values=tuple((n, values.get(n, v)) for n, v in module.values))
         modules.append(replace(tr.module(module, local), lang=locale))
         untranslated[module.id] = tuple(tr.fallback_questions + local.fallback_questions)
     translated = replace(
@@ -85,6 +89,7 @@ def translate_course(course: Course, locale: str, catalogs: LocaleCatalogs | Non
         description=head.text(course.description) if course.description else None,
         publisher=head.string(course.publisher),
         modules=tuple(modules),
+        values=tuple(values.items()),
     )
     return Translated(fill_course(translated), tuple(dict.fromkeys(diagnostics)), untranslated)
 
