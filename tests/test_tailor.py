@@ -143,6 +143,15 @@ def test_placeholder_without_value_is_a_located_error(make_project: Make) -> Non
     assert "{{ hotline }}" in errors[0].message and "courses/c1/course.yml" in errors[0].message
 
 
+def test_a_lookalike_placeholder_is_a_warning(make_project: Make) -> None:
+    module = MODULE.replace("More text.", "More {{ Country }} and {{country}}.")
+    _, diagnostics = load(make_project({"courses/c1/course.yml": COURSE, "modules/m1/module.md": module}))
+    assert [(d.code, d.severity, str(d.loc)) for d in diagnostics] == [
+        ("value-syntax", "warning", "modules/m1/module.md:28:1")
+    ]
+    assert "'{{ Country }}'" in diagnostics[0].message
+
+
 def test_unused_course_value_is_a_warning(make_project: Make) -> None:
     _, diagnostics = load(project(make_project, "values:\n  country: X\n  contry: Y\n"))
     (warning,) = [d for d in diagnostics if d.code == "value-unused"]

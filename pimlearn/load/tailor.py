@@ -14,10 +14,24 @@ from pathlib import Path
 
 from ..diagnostics import Reporter, did_you_mean
 from ..i18n.layout import course_domain
-from ..model import Block, Callout, Course, Loc, Module, Notes, Only, Question, Quote, Section, SessionStep, walk_blocks
+from ..model import (
+    Block,
+    Callout,
+    Course,
+    Loc,
+    Module,
+    Notes,
+    Only,
+    Question,
+    Quote,
+    Section,
+    SessionStep,
+    iter_texts,
+    walk_blocks,
+)
 from .module import load_sections, read_session
 from .schema import MapReader
-from .values import read_values, used_names
+from .values import malformed, read_values, used_names
 
 SECTIONS = "sections"
 """The folder of a course that holds the sections it adds to modules."""
@@ -273,6 +287,15 @@ def _check_values(course: Course, tailoring: Tailoring, reporter: Reporter) -> N
                     f"module's front matter (values: {{{name}: ...}}) or a value in {course.loc.path} 'values:'"
                     f"{did_you_mean(name, values)}",
                     "value-missing",
+                )
+    for node, _ in targets:
+        for text in iter_texts(node):
+            for written in malformed(text):
+                reporter.warning(
+                    text.loc,
+                    f"'{written}' is not a value placeholder and shows as written: a placeholder is "
+                    "{{ name }} with a lowercase name of letters, digits and '_'",
+                    "value-syntax",
                 )
     for name, _, loc in tailoring.values:
         if name not in used:

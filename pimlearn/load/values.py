@@ -17,6 +17,8 @@ from .schema import MapReader, scalar_text
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 """``{{ name }}`` (spaces optional): a lowercase name of letters, digits and underscores."""
 NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+LOOKALIKE = re.compile(r"\{\{[^{}\n]{0,60}\}\}")
+"""Anything written in double braces: what is not a ``PLACEHOLDER`` would show as written."""
 MAX_VALUE = 200
 """A value is a name, a place or a contact: longer text belongs in a section the course adds."""
 
@@ -62,6 +64,13 @@ def placeholders(text: Text) -> Iterator[str]:
     for node in _walk(text.inlines):
         if isinstance(node, (Str, Code)):
             yield from PLACEHOLDER.findall(node.text)
+
+
+def malformed(text: Text) -> Iterator[str]:
+    """Double-brace runs of a text that are not placeholders (``{{ Country }}``, ``{{ a b }}``)."""
+    for node in _walk(text.inlines):
+        if isinstance(node, (Str, Code)):
+            yield from (m for m in LOOKALIKE.findall(node.text) if not PLACEHOLDER.fullmatch(m))
 
 
 def used_names(node: object) -> Iterator[tuple[str, Text]]:
