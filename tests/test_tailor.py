@@ -364,3 +364,15 @@ def test_course_values_are_translated_in_the_course_catalog(make_project: Make) 
     text = shown(root, "fr")
     assert "À propos de Pays-des-Lacs." in text and "Lakeland" not in text
     assert "Intro about Lakeland." in shown(root, "en")
+
+
+def test_course_title_takes_the_course_values(make_project: Make) -> None:
+    root = project(make_project, "values:\n  country: Lakeland\n")
+    yml = root / "courses/c1/course.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("title: Local course", "title: Course for {{ country }}"))
+    loaded, diagnostics = load(root)
+    assert not diagnostics
+    assert plain_text(translate_course(loaded.courses[0], "en", None).course.title) == "Course for Lakeland"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("{{ country }}", "{{ desk }}"))
+    _, diagnostics = load(root)
+    assert [(d.code, str(d.loc)) for d in diagnostics] == [("value-missing", "courses/c1/course.yml:1:8")]
