@@ -425,15 +425,27 @@ def i18n_update(locales: tuple[str, ...], force: bool, project_dir: Path) -> Non
     type=click.FloatRange(0, 100),
     help="Exit with status 1 when a catalog has less than PERCENT of its source words translated.",
 )
+@click.option(
+    "--course",
+    "course_ids",
+    multiple=True,
+    help="Only this course (repeatable): its modules count only what the course uses after tailoring.",
+)
 @project_option
-def i18n_stats(locales: tuple[str, ...], as_json: bool, minimum: float | None, project_dir: Path) -> None:
+def i18n_stats(
+    locales: tuple[str, ...], as_json: bool, minimum: float | None, course_ids: tuple[str, ...], project_dir: Path
+) -> None:
     """Translated, fuzzy, untranslated and obsolete entries per module and locale."""
     from .i18n.stats import project_stats, status_json, table
 
     root = project_root(project_dir)
     project = _load_for_i18n(root)
+    unknown = [c for c in course_ids if c not in {course.id for course in project.courses}]
+    if unknown:
+        raise click.BadParameter(f"no course '{unknown[0]}'", param_hint="--course")
+    courses = [c for c in project.courses if not course_ids or c.id in course_ids]
     problems: list[Diagnostic] = []
-    rows = project_stats(root, project.courses, only=locales, problems=problems)
+    rows = project_stats(root, courses, only=locales, problems=problems)
     click.echo(status_json(rows).rstrip() if as_json else table(rows) if rows else "pimlearn: no translated locales")
     if problems:
         print_diagnostics(problems)

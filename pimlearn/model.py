@@ -369,6 +369,8 @@ class Section:
     blocks: tuple[Block, ...]
     loc: Loc = field(compare=False)
     slug: str = ""
+    domain: str = ""
+    """Catalog domain of the section's text: '' for its module's, ``course-<id>`` for a section a course adds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +384,8 @@ class SessionStep:
     loc: Loc = field(compare=False)
     is_break: bool = False
     """A pause in the plan (``method: break``): shown as a break in the agenda and session tables."""
+    domain: str = ""
+    """Catalog domain of the step's text: '' for its module's, ``course-<id>`` for a course's own plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +406,8 @@ class Module:
     """Project-relative folder of the module (images are relative to it)."""
     lang: str = "en"
     """Language the module's text is in (after translation: the output locale)."""
+    values: tuple[tuple[str, str], ...] = ()
+    """``{{ name }}`` values: the module's defaults, then (once a course tailors it) the course's."""
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -484,6 +490,8 @@ class Course:
     graded question answered, or both."""
     locale: str = ""
     """The locale this instance is built in ('' until a locale is chosen)."""
+    values: tuple[tuple[str, str], ...] = ()
+    """The course's ``values:`` for ``{{ name }}`` placeholders (they override the modules' defaults)."""
 
     def pass_mark(self, module: Module) -> int:
         """The module's pass mark in percent: its own, else the course's."""

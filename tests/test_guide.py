@@ -24,6 +24,7 @@ from pimlearn.i18n.catalogs import ui_translations
 from pimlearn.i18n.locales import display_name
 from pimlearn.i18n.translate import Translations
 from pimlearn.load import load_project
+from pimlearn.load.values import fill_course
 from pimlearn.model import (
     Block,
     Callout,
@@ -385,7 +386,7 @@ def test_questions_in_the_content_name_their_answer_key_entry(guides: dict[str, 
     text = pdf_text(guides["en"])
     tr = ui("en")
     key_start = 0
-    for module in source.modules:
+    for module in fill_course(source).modules:  # {{ values }} filled in, as the guide shows them
         # The content shows each question with "Answer key: question N"; the key holds "Question N" and its prompt.
         refs = []
         for number, q in enumerate(module.questions, start=1):

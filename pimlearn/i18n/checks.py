@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from ..load.markdown import parser
+from ..load.values import PLACEHOLDER as VALUE
 from ..model import Code, Emph, Image, Inline, Link, RawInline, Str, Strong, Text
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.]*\}")
@@ -107,9 +108,17 @@ def shape_problems(source: Text, translation: Text, msgstr: str) -> list[Problem
     compare(
         "placeholders",
         "translation-placeholder",
-        Counter(p for s in _strings(source.inlines) for p in PLACEHOLDER.findall(s)),
-        Counter(p for s in _strings(translation.inlines) for p in PLACEHOLDER.findall(s)),
+        # {{ value }} placeholders are compared below, by name: '{{x}}' and '{{ x }}' are the same.
+        Counter(p for s in _strings(source.inlines) for p in PLACEHOLDER.findall(VALUE.sub("", s))),
+        Counter(p for s in _strings(translation.inlines) for p in PLACEHOLDER.findall(VALUE.sub("", s))),
         "keep every {placeholder} exactly as it is",
+    )
+    compare(
+        "value placeholders",
+        "translation-placeholder",
+        Counter("{{ " + n + " }}" for s in _strings(source.inlines) for n in VALUE.findall(s)),
+        Counter("{{ " + n + " }}" for s in _strings(translation.inlines) for n in VALUE.findall(s)),
+        "keep every {{ name }} exactly as it is (the course fills in its value): do not translate the name",
     )
     loose_src = Counter(m for s in _strings(source.inlines) for m in _LOOSE_EMPHASIS.findall(s))
     loose_dst = Counter(m for s in _strings(translation.inlines) for m in _LOOSE_EMPHASIS.findall(s))

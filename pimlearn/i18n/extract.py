@@ -36,6 +36,8 @@ from ..model import (
     Paragraph,
     Question,
     Quote,
+    Section,
+    SessionStep,
     Table,
     Text,
     plain_text,
@@ -142,15 +144,10 @@ def module_template(module: Module) -> Template:
     out.text(module.summary, "module summary (front matter)")
     for objective in module.objectives:
         out.text(objective, "learning objective (front matter)")
-    for number, step in enumerate(module.session, start=1):
-        out.text(step.activity, f"session plan, step {number}: activity (facilitator guide)")
-        out.text(step.method, f"session plan, step {number}: method (facilitator guide)")
-        for material in step.materials:
-            out.text(material, f"session plan, step {number}: material needed (facilitator guide)")
+    # A course's own plan and sections are in the course's catalog (course_template), never the module's.
+    _session(out, tuple(s for s in module.session if not s.domain), "")
     _blocks(out, module.intro, "")
-    for section in module.sections:
-        out.text(section.title, "section heading (a page of the e-learning, a slide title, a part of the guide)")
-        _blocks(out, section.blocks, "")
+    _sections(out, tuple(s for s in module.sections if not s.domain), "")
     return Template(module_domain(module.id), tuple(out.messages.values()), f"module {module.id} ({module.loc.path})")
 
 
@@ -160,6 +157,17 @@ def course_template(course: Course) -> Template:
     out.text(course.title, "course title (course.yml)")
     out.text(course.description, "course description for the LMS catalogue (course.yml)")
     out.add(course.publisher, "publisher (course.yml): translate only an official name in the language")
+    for name, value in course.values:
+        out.add(
+            value,
+            f"value {{{{ {name} }}}} (course.yml values:), filled into the modules' text: a name, place or contact; "
+            "translate it only where the language has its own name for it (plain text)",
+        )
+    domain = course_domain(course.id)
+    for module in course.modules:
+        where = f"module {module.id}, tailored by the course"
+        _session(out, tuple(s for s in module.session if s.domain == domain), where)
+        _sections(out, tuple(s for s in module.sections if s.domain == domain), where)
     return Template(
         course_domain(course.id),
         tuple(out.messages.values()),
@@ -167,6 +175,23 @@ def course_template(course: Course) -> Template:
         course_version(course),
         course.report_bugs_to,
     )
+
+
+def _session(out: _Collector, steps: Sequence[SessionStep], prefix: str) -> None:
+    for number, step in enumerate(steps, start=1):
+        out.text(step.activity, _where(prefix, f"session plan, step {number}: activity (facilitator guide)"))
+        out.text(step.method, _where(prefix, f"session plan, step {number}: method (facilitator guide)"))
+        for material in step.materials:
+            out.text(material, _where(prefix, f"session plan, step {number}: material needed (facilitator guide)"))
+
+
+def _sections(out: _Collector, sections: Sequence[Section], prefix: str) -> None:
+    for section in sections:
+        out.text(
+            section.title,
+            _where(prefix, "section heading (a page of the e-learning, a slide title, a part of the guide)"),
+        )
+        _blocks(out, section.blocks, prefix)
 
 
 def course_version(course: Course) -> str:

@@ -19,6 +19,7 @@ import polib
 
 from ..diagnostics import Diagnostic
 from ..load.markdown import make_text, plain
+from ..load.values import fill_course
 from ..model import (
     Block,
     Callout,
@@ -30,6 +31,7 @@ from ..model import (
     Only,
     Question,
     Quote,
+    Section,
     Text,
     map_texts,
     plain_text,
@@ -62,18 +64,24 @@ def localize(course: Course, locale: str, catalogs: LocaleCatalogs | None = None
 
 def translate_course(course: Course, locale: str, catalogs: LocaleCatalogs | None) -> Translated:
     """The course in ``locale`` with every problem found in its catalogs."""
+    # Placeholders are filled in after translation: msgids and msgstrs keep them, so a value changes no catalog.
     if locale == course.language:
         same = tuple(replace(m, lang=locale) for m in course.modules)
-        return Translated(replace(course, locale=locale, modules=same))
+        return Translated(fill_course(replace(course, locale=locale, modules=same)))
     diagnostics: list[Diagnostic] = []
     untranslated: dict[str, tuple[str, ...]] = {}
     get = catalogs.get if catalogs is not None else (lambda _domain: None)
     head = _Translator(get(course_domain(course.id)), course.language, diagnostics)
     modules: list[Module] = []
+    # A course's values are in its catalog (a name may have its own form in a language); a module's
+    # defaults are names taken as they are.
+    values = {name: head.string(value) for name, value in course.values}
     for module in course.modules:
         tr = _Translator(get(module_domain(module.id)), course.language, diagnostics)
-        modules.append(replace(tr.module(module), lang=locale))
-        untranslated[module.id] = tuple(tr.fallback_questions)
+        local = _Translator(head.catalog, course.language, diagnostics)
+        module = replace(module, values=tuple((n, values.get(n, v)) for n, v in module.values))
+        modules.append(replace(tr.module(module, local), lang=locale))
+        untranslated[module.id] = tuple(tr.fallback_questions + local.fallback_questions)
     translated = replace(
         course,
         locale=locale,
@@ -81,8 +89,9 @@ def translate_course(course: Course, locale: str, catalogs: LocaleCatalogs | Non
         description=head.text(course.description) if course.description else None,
         publisher=head.string(course.publisher),
         modules=tuple(modules),
+        values=tuple(values.items()),
     )
-    return Translated(translated, tuple(dict.fromkeys(diagnostics)), untranslated)
+    return Translated(fill_course(translated), tuple(dict.fromkeys(diagnostics)), untranslated)
 
 
 class _Translator:
@@ -128,13 +137,21 @@ class _Translator:
 
     # -- model -------------------------------------------------------------------------
 
-    def module(self, module: Module) -> Module:
-        front = map_texts(replace(module, intro=(), sections=()), self.text)
+    def module(self, module: Module, local: _Translator | None = None) -> Module:
+        """The module translated; sections and session steps a course adds are looked up by ``local``
+        (the course's catalog)."""
+        local = local or self
+        front = map_texts(replace(module, intro=(), sections=(), session=()), self.text)
         return replace(
             front,
+            session=tuple(map_texts(step, (local if step.domain else self).text) for step in module.session),
             intro=self.blocks(module.intro),
-            sections=tuple(replace(s, title=self.text(s.title), blocks=self.blocks(s.blocks)) for s in module.sections),
+            sections=tuple((local if s.domain else self).section(s) for s in module.sections),
         )
+
+    def section(self, section: Section) -> Section:
+        """A section's title and blocks translated."""
+        return replace(section, title=self.text(section.title), blocks=self.blocks(section.blocks))
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(self.block(b) for b in blocks)

@@ -10,6 +10,7 @@ from ..diagnostics import Reporter, did_you_mean
 from ..model import Course, Loc, Module, Project
 from .course import CourseFile, load_course
 from .module import load_module
+from .tailor import tailor_course
 
 __all__ = ["ProjectNotFound", "find_project_root", "load_project"]
 
@@ -58,12 +59,12 @@ def load_project(root: Path, reporter: Reporter, course_ids: Sequence[str] = (),
         if module is not None:
             modules[module_id] = module
 
-    courses = tuple(_attach_modules(cf, modules, module_dirs, reporter) for cf in course_files)
+    courses = tuple(_attach_modules(cf, modules, module_dirs, root, reporter) for cf in course_files)
     return Project(root=str(root), courses=courses, modules=tuple(modules[k] for k in sorted(modules)))
 
 
 def _attach_modules(
-    cf: CourseFile, modules: dict[str, Module], module_dirs: dict[str, Path], reporter: Reporter
+    cf: CourseFile, modules: dict[str, Module], module_dirs: dict[str, Path], root: Path, reporter: Reporter
 ) -> Course:
     resolved = []
     for module_id, loc in cf.module_refs:
@@ -76,4 +77,6 @@ def _attach_modules(
                 f"{did_you_mean(module_id, module_dirs)}",
                 "module-missing",
             )
-    return replace(cf.course, modules=tuple(resolved))
+    # Tailoring makes new module values: Project.modules keep the modules as written.
+    listed = [module_id for module_id, _ in cf.module_refs]
+    return tailor_course(cf.course, cf.tailoring, tuple(resolved), root, reporter, listed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Reporter
@@ -13,6 +13,7 @@ from .control import report_control_characters
 from .markdown import make_text
 from .schema import SEMVER, SLUG, MapReader
 from .source import read_source
+from .tailor import Tailoring, read_tailoring
 from .yamlloc import Origin, parse_yaml
 
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
@@ -26,6 +27,8 @@ class CourseFile:
     course: Course
     module_refs: tuple[tuple[str, Loc], ...]
     """The ``modules:`` entries with the place each is written."""
+    tailoring: Tailoring = field(default_factory=Tailoring)
+    """The course's ``values:`` and ``tailor:``, applied once its modules are loaded."""
 
 
 def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile | None:
@@ -105,6 +108,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
     min_translated = r.integer("min_translated", default=0, minimum=0, maximum=100)
     attempts = r.attempts()
     completion = r.enum("completion", COMPLETIONS, default="pages-and-questions")
+    tailoring = read_tailoring(r)
     r.done()
     if not r.ok or title is None:
         return None
@@ -130,7 +134,7 @@ def load_course(directory: Path, root: Path, reporter: Reporter) -> CourseFile |
         completion=completion or "pages-and-questions",
         directory=directory.relative_to(root).as_posix(),
     )
-    return CourseFile(course, tuple(refs))
+    return CourseFile(course, tuple(refs), tailoring)
 
 
 def _locale(r: MapReader, key: str, value: str, loc: Loc) -> str:

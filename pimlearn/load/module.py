@@ -51,6 +51,7 @@ from .markdown import CONTAINER, iter_images, make_text, parser
 from .questions import load_question
 from .schema import SLUG, MapReader
 from .source import read_source
+from .values import read_values
 from .yamlloc import Origin, parse_yaml
 
 I18N_CONTEXT = re.compile(r"<!--\s*i18n-context:\s*(?P<name>[^\s>][^>]*?)\s*-->\s*\Z")
@@ -199,7 +200,8 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
     duration = r.integer("duration", minimum=1, unit="minutes")
     objectives = r.texts("objectives")
     mastery = r.integer("mastery_score", minimum=0, maximum=100)
-    session = _session(r)
+    session = read_session(r)
+    values = read_values(r)
     r.done()
 
     body = _BodyBuilder(ctx).blocks(tokens, 1, len(tokens))
@@ -219,7 +221,37 @@ def load_module(directory: Path, root: Path, reporter: Reporter) -> Module | Non
         sections=tuple(sections),
         loc=Loc(rel_path, 1, 1),
         directory=directory.relative_to(root).as_posix(),
+        values=tuple((name, value) for name, value, _ in values),
     )
+
+
+def load_sections(file: Path, rel_path: str, module_directory: Path, reporter: Reporter) -> list[Section] | None:
+    """The ``##`` sections of a Markdown file a course adds to a module (no front matter, no intro).
+
+    Its images resolve against the module's folder, like the module's own.
+    """
+    source = read_source(file, rel_path, reporter)
+    if source is None or report_control_characters(source, rel_path, reporter):
+        return None
+    ctx = _Context(rel_path, module_directory, source.splitlines(), reporter)
+    tokens = parser().parse(source, ctx.env)
+    if tokens and tokens[0].type == "front_matter":
+        reporter.error(
+            Loc(rel_path, 1, 1), "a section file has no front matter: start with a '##' heading", "tailor-file"
+        )
+        return None
+    body = _BodyBuilder(ctx).blocks(tokens, 0, len(tokens))
+    intro, sections = _split_sections(body, ctx)
+    if intro or not sections:
+        where = intro[0].loc if intro else Loc(rel_path, 1, 1)
+        reporter.error(where, "a section file must start with a '##' heading (one or more sections)", "tailor-file")
+        return None
+    return sections
+
+
+def read_session(r: MapReader) -> tuple[SessionStep, ...]:
+    """The ``session:`` plan of a module's front matter (or of a course's tailoring of it)."""
+    return _session(r)
 
 
 def _session(r: MapReader) -> tuple[SessionStep, ...]:
