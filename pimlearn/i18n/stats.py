@@ -158,9 +158,15 @@ def project_stats(
     extra = list(extra_locales)
     rows: dict[tuple[str, str], DomainStats] = {}
     ui = ui_template(root)
+    courses = list(courses)
+    # ``-l LOCALE`` counts the courses that are translated into it; a locale no course lists yet
+    # (a team about to start) is counted for every course.
+    listed = {loc for course in courses for loc in translated_locales(course, extra)}
     for course in courses:
         templates = [course_template(course), *(module_template(m) for m in course.modules)]
-        for locale in only_locales or translated_locales(course, extra):
+        own = translated_locales(course, extra)
+        chosen = [loc for loc in only_locales if loc in own or loc not in listed] if only_locales else own
+        for locale in chosen:
             if locale == course.language:
                 continue
             found = load_locale(root, locale, [t.domain for t in templates])

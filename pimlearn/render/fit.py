@@ -422,5 +422,3 @@ def fit_question(q: Question, answer: bool) -> tuple[float, bool]:
             return scale, False
     # Smallest text: warn only when even the estimate itself (without the margin) does not fit.
     return MIN_FIT, question_height(q, MIN_FIT, CONTENT_WIDTH, answer) > BODY_HEIGHT
-
-
