@@ -22,8 +22,9 @@ from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
-from .model import Loc, Project
+from .model import Course, Loc, Project
 from .package.artifact import Artifact
+from .package.cache import BuildCache
 from .package.writer import WriteReport, planned_files, write_artifacts
 from .validate import validate
 
@@ -37,8 +38,10 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     out_dir: Path | None = None
     """Output folder (default: ``<project>/dist``)."""
-    jobs: int = 1
+    jobs: int = 0
     """Parallel render processes (0: one per CPU)."""
+    force: bool = False
+    """Render every target again, ignoring the build cache."""
     strict: bool = False
     """Fail on warnings too."""
     per_module: bool = False
@@ -75,6 +78,8 @@ class Output:
     """Bytes of every file it rendered."""
     seconds: float = field(compare=False)
     """Time spent rendering it."""
+    cached: bool = field(default=False, compare=False)
+    """Taken from the build cache (its files were already in the output folder): not rendered."""
 
 
 Progress = Callable[[int, int, Output], None]
@@ -118,11 +123,19 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
     tasks = [(ctx, name) for ctx in contexts for name in ctx.formats]
-    rendered, seconds = render_all(tasks, options.jobs, timings, progress)
+    out_dir = options.out_dir or Path(project.root) / "dist"
+    cache = BuildCache(Path(project.root), out_dir, enabled=not options.force)
+    with timings.stage("cache"):
+        keys = [_task_key(cache, ctx, name) for ctx, name in tasks]
+        hits = [cache.load(key) for key in keys]
+    todo = [index for index, hit in enumerate(hits) if hit is None]
+    fresh, fresh_seconds = render_all([tasks[i] for i in todo], options.jobs, timings, progress)
+    made = dict(zip(todo, zip(fresh, fresh_seconds, strict=True), strict=True))
+    rendered = [Rendered(*hit) if hit is not None else made[i][0] for i, hit in enumerate(hits)]
+    seconds = [made[i][1] if i in made else 0.0 for i in range(len(tasks))]
     for result in rendered:
         reporter.extend(result.diagnostics)
     reporter.raise_if_failed(options.strict)
-    out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
     owned = [d for r in rendered for d in r.owned]
@@ -136,7 +149,17 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             artifacts.extend(catalogue(project, translations, out_dir, artifacts, owned))
     with timings.stage("write"):
         report = write_artifacts(artifacts, out_dir, owned, complete=complete)
-    outputs = tuple(_output(task, result, t) for task, result, t in zip(tasks, rendered, seconds, strict=True))
+    with timings.stage("cache"):
+        # Only now that the writer has committed: a record never claims a file that is not there.
+        for index in todo:
+            result = rendered[index]
+            cache.store(keys[index], result.artifacts, result.diagnostics, result.owned)
+        if complete:
+            cache.prune(keys)
+    outputs = tuple(
+        _output(task, result, t, hit is not None)
+        for task, result, t, hit in zip(tasks, rendered, seconds, hits, strict=True)
+    )
     # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
     warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))
     return BuildResult(out_dir, outputs, report, warnings, timings.stages)
@@ -158,6 +181,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                     built_locales=tuple(dict.fromkeys((*course.locales, *locales))),
                     per_module=options.per_module,
                     source_date_epoch=epoch,
+                    content_date=None if epoch is not None else content_date(Path(project.root), course, locale),
                     formats=names,
                 )
             )
@@ -183,6 +207,30 @@ def check_locales(project: Project, options: BuildOptions, reporter: Reporter) -
             )
 
 
+def _task_key(cache: BuildCache, ctx: RenderContext, name: str) -> str:
+    course = ctx.course
+    return cache.key(ctx, name, course.directory, [m.directory for m in course.modules], ctx.locale)
+
+
+def content_date(root: Path, course: Course, locale: str) -> int | None:
+    """The newest modification time of the course's sources in ``locale``: its folder, modules and catalogs."""
+    from .i18n.catalogs import catalog_file
+
+    newest: float | None = None
+    folders = [course.directory, *(m.directory for m in course.modules)]
+    files = [p for rel in folders if rel for p in (root / rel).rglob("*")]
+    domains = [f"course-{course.id}", *(f"module-{m.id}" for m in course.modules)]
+    files += [p for d in domains if (p := catalog_file(root / "locales", locale, d)) is not None]
+    for path in files:
+        try:
+            if path.is_file():
+                mtime = path.stat().st_mtime
+                newest = mtime if newest is None else max(newest, mtime)
+        except OSError:
+            continue
+    return int(newest) if newest is not None else None
+
+
 def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
     ctx, name = task
     start = time.perf_counter()
@@ -190,10 +238,10 @@ def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
     return result, time.perf_counter() - start
 
 
-def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float) -> Output:
+def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float, cached: bool = False) -> Output:
     ctx, name = task
     size = sum(len(a.data) for a in result.artifacts)
-    return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds)
+    return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds, cached)
 
 
 def render_all(

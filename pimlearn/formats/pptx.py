@@ -49,6 +49,7 @@ from ..model import (
     plain_text,
 )
 from ..package.artifact import Artifact
+from ..package.zips import STORED_SUFFIXES
 from ..render.assets import image_path
 from ..render.deck import Deck, ModuleImages, Slide, answer_key, item_order, letter, right_order, tf_choices
 from ..render.fit import (
@@ -953,7 +954,8 @@ def _deterministic(data: bytes, epoch: int | None) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(STORED_SUFFIXES)  # images: deflating again gains nothing
+            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
