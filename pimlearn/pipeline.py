@@ -7,12 +7,13 @@ course, locale and format has been rendered without error.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
@@ -24,7 +25,7 @@ from .i18n.validate import check_catalogs
 from .load import load_project
 from .model import Course, Loc, Project
 from .package.artifact import Artifact
-from .package.cache import BuildCache
+from .package.cache import BuildCache, diagnostic_from_json, diagnostic_json
 from .package.writer import WriteReport, planned_files, write_artifacts
 from .validate import validate
 
@@ -110,6 +111,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     ``progress`` is told of each target as soon as it is rendered (the CLI's progress bar).
     """
     timings = Timings()
+    out_dir = options.out_dir or Path(root) / "dist"
+    cache = BuildCache(Path(root), out_dir, enabled=not options.force)
+    with timings.stage("cache"):
+        # Nothing the build reads has changed and its outputs are intact: there is nothing to do.
+        build_key = cache.build_key(replace(options, jobs=0))
+        record = cache.load_build(build_key)
+        done = _from_record(record, out_dir, timings) if record is not None else None
+    if done is not None:
+        return done
     reporter = Reporter()
     with timings.stage("load"):
         project = load_project(root, reporter, options.courses, all_modules=False)
@@ -123,8 +133,6 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
     tasks = [(ctx, name) for ctx in contexts for name in ctx.formats]
-    out_dir = options.out_dir or Path(project.root) / "dist"
-    cache = BuildCache(Path(project.root), out_dir, enabled=not options.force)
     with timings.stage("cache"):
         keys = [_task_key(cache, ctx, name) for ctx, name in tasks]
         hits = [cache.load(key) for key in keys]
@@ -162,6 +170,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     )
     # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
     warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))
+    with timings.stage("cache"):
+        _record_build(cache, build_key, artifacts, [c.id for c in project.courses], outputs, warnings)
     return BuildResult(out_dir, outputs, report, warnings, timings.stages)
 
 
@@ -205,6 +215,43 @@ def check_locales(project: Project, options: BuildOptions, reporter: Reporter) -
                 f"or preview it with --extra-locale {code}",
                 "locale-unknown",
             )
+
+
+def _record_build(
+    cache: BuildCache,
+    key: str,
+    artifacts: Sequence[Artifact],
+    folders: Sequence[str],
+    outputs: Sequence[Output],
+    warnings: Sequence[Diagnostic],
+) -> None:
+    """Record a committed build: every file it wrote and every other file now in its course folders, by hash."""
+    files = {a.path: hashlib.sha256(a.data).hexdigest() for a in artifacts}
+    for folder in folders:
+        for path in (cache.out_dir / folder).rglob("*"):
+            rel = path.relative_to(cache.out_dir).as_posix()
+            if rel not in files and path.is_file():
+                files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    payload: dict[str, object] = {
+        "artifacts": [a.path for a in artifacts],
+        "outputs": [[o.course, o.locale, o.format, o.files, o.size] for o in outputs],
+        "warnings": [diagnostic_json(d) for d in warnings],
+    }
+    cache.store_build(key, files, folders, payload)
+
+
+def _from_record(record: dict[str, object], out_dir: Path, timings: Timings) -> BuildResult | None:
+    """The result of a build that has nothing to do, from its record (None when the record is damaged)."""
+    try:
+        outputs = tuple(
+            Output(str(c), str(loc), str(f), int(n), int(size), 0.0, True)
+            for c, loc, f, n, size in record["outputs"]  # type: ignore[attr-defined]
+        )
+        warnings = tuple(diagnostic_from_json(d) for d in record["warnings"])  # type: ignore[attr-defined]
+        unchanged = tuple(str(p) for p in record["artifacts"])  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return BuildResult(out_dir, outputs, WriteReport((), unchanged, ()), warnings, timings.stages)
 
 
 def _task_key(cache: BuildCache, ctx: RenderContext, name: str) -> str:

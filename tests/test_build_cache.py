@@ -101,6 +101,8 @@ def test_a_changed_output_or_a_broken_record_is_never_trusted(tmp_path: Path) ->
     assert rendered(result) == {("fr", "web"), ("en", "scorm12")}
     assert outputs(root) == before
 
+    for whole in (root / "dist" / CACHE_DIR).glob("build-*.json"):
+        whole.unlink()  # the whole build's record would say "nothing to do": look at the targets' records
     records = sorted((root / "dist" / CACHE_DIR).glob("*.json"))
     assert len(records) == 2 * len(FORMATS)
     records[0].write_bytes(b"\x00not json")  # a torn or corrupted record
@@ -227,3 +229,21 @@ def test_keys_do_not_depend_on_set_order_or_hash_seed() -> None:
     assert stable_bytes(frozenset({"a"})) != stable_bytes(frozenset({"b"}))
     with pytest.raises(TypeError):
         stable_bytes(object())
+
+
+def test_a_build_with_nothing_to_do_still_notices_a_stray_file_or_a_damaged_record(tmp_path: Path) -> None:
+    root = project(tmp_path / "p")
+    build(root, BuildOptions(formats=FORMATS, jobs=1))
+    before = outputs(root)
+    quick = build(root, BuildOptions(formats=FORMATS, jobs=1))
+    assert set(quick.timings) == {"cache"}  # nothing loaded, translated, rendered or written
+    assert quick.report.written == () and set(quick.report.unchanged) == set(before)
+    stray = root / "dist/c1/en/web/stray.html"
+    stray.write_text("left by hand", encoding="utf-8")
+    result = build(root, BuildOptions(jobs=1, formats=FORMATS))
+    assert "load" in result.timings and not stray.exists() and outputs(root) == before
+    for record in (root / "dist" / CACHE_DIR).glob("build-*.json"):
+        record.write_text('{"version": 1, "key": "', encoding="utf-8")
+    result = build(root, BuildOptions(formats=FORMATS, jobs=1))
+    assert "load" in result.timings and rendered(result) == set() and outputs(root) == before
+    assert set(build(root, BuildOptions(formats=FORMATS, jobs=1)).timings) == {"cache"}

@@ -13,6 +13,13 @@ after the writer has committed the build, and a hit is trusted only when every f
 is in the output folder with those exact bytes: a record that is unreadable, from another
 cache version, or whose files were changed or removed is a miss, and the target is rendered
 again. ``--force`` ignores every record.
+
+A whole build has a record too, keyed by every file a build reads (the project's
+``courses/``, ``modules/``, ``locales/`` and ``templates/``, with the newest modification
+time there, since the guide's date comes from it), the options and the environment: when
+it matches and every file under the course folders it wrote is still exactly as written
+(no file changed, gone or added), the build does nothing at all: no loading, no
+translating, no rendering.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from pathlib import Path, PurePath
 from ..diagnostics import Diagnostic
 from ..model import Loc
 from .artifact import Artifact
+from .transaction import STAGING
 
 CACHE_DIR = ".pimlearn-cache"
 """The cache folder's name inside the output folder."""
@@ -86,16 +94,49 @@ def _encode(value: object, out: list[str]) -> None:
         raise TypeError(f"cannot key a build cache on a {type(value).__name__}")
 
 
-def _hash_tree(digest: hashlib._Hash, folder: Path, skip_suffixes: tuple[str, ...] = ()) -> None:
-    """Feed every file under ``folder`` (relative name and bytes, in sorted order) to ``digest``."""
+def _hash_tree(digest: hashlib._Hash, folder: Path, skip_suffixes: tuple[str, ...] = ()) -> int:
+    """Feed every file under ``folder`` (relative name and bytes, in sorted order) to ``digest``.
+
+    Returns the newest modification time there (ns; 0 for none).
+    """
     if not folder.is_dir():
         digest.update(b"\0absent\0")
-        return
+        return 0
+    newest = 0
     for path in sorted(folder.rglob("*")):
         if "__pycache__" in path.parts or path.name.endswith(skip_suffixes) or not path.is_file():
             continue
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+        newest = max(newest, path.stat().st_mtime_ns)
+    return newest
+
+
+BUILD_INPUTS = ("courses", "modules", "locales", "templates")
+"""The project folders a build reads (``load``, ``i18n`` and the renderers read nothing else of the project)."""
+
+
+def diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    """A diagnostic as a JSON object (for records)."""
+    return {
+        "path": d.loc.path,
+        "line": d.loc.line,
+        "col": d.loc.col,
+        "severity": d.severity,
+        "message": d.message,
+        "code": d.code,
+    }
+
+
+def diagnostic_from_json(d: dict[str, object]) -> Diagnostic:
+    """The diagnostic ``diagnostic_json`` wrote (raises ``KeyError``/``TypeError``/``ValueError`` when damaged)."""
+    severity = d["severity"]
+    if severity not in ("error", "warning"):
+        raise ValueError(f"unknown severity {severity!r}")
+    line, col = d["line"], d["col"]
+    if not isinstance(line, int) or not isinstance(col, int):
+        raise TypeError("line and column must be numbers")
+    return Diagnostic(Loc(str(d["path"]), line, col), severity, str(d["message"]), str(d["code"]))
 
 
 @cache
@@ -179,10 +220,7 @@ class BuildCache:
                 if hashlib.sha256(data).hexdigest() != sha:
                     return None
                 artifacts.append(Artifact(path, data))
-            diagnostics = tuple(
-                Diagnostic(Loc(str(d["path"]), int(d["line"]), int(d["col"])), d["severity"], d["message"], d["code"])
-                for d in record["diagnostics"]
-            )
+            diagnostics = tuple(diagnostic_from_json(d) for d in record["diagnostics"])
             owned = tuple(str(o) for o in record["owned"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -196,29 +234,64 @@ class BuildCache:
             "version": _VERSION,
             "key": key,
             "files": [[a.path, hashlib.sha256(a.data).hexdigest(), len(a.data)] for a in artifacts],
-            "diagnostics": [
-                {
-                    "path": d.loc.path,
-                    "line": d.loc.line,
-                    "col": d.loc.col,
-                    "severity": d.severity,
-                    "message": d.message,
-                    "code": d.code,
-                }
-                for d in diagnostics
-            ],
+            "diagnostics": [diagnostic_json(d) for d in diagnostics],
             "owned": list(owned),
         }
+        self._write(key, record)
+
+    def _write(self, name: str, record: dict[str, object]) -> None:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".record.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(record, handle)
-                os.replace(tmp, self.folder / f"{key}.json")
+                os.replace(tmp, self.folder / f"{name}.json")
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+    def build_key(self, options: object) -> str:
+        """The key of a whole build: every project file a build reads, their newest time, the options, pimlearn."""
+        digest = hashlib.sha256(f"build\0{environment_key()}\0{self.out_dir}\0".encode("utf-8", "surrogateescape"))
+        digest.update(hashlib.sha256(stable_bytes(options)).digest())
+        newest = 0
+        for rel in BUILD_INPUTS:
+            digest.update(rel.encode() + b"\0")
+            newest = max(newest, _hash_tree(digest, self.root / rel, skip_suffixes=(".mo",)))
+        digest.update(f"newest {newest}\0SOURCE_DATE_EPOCH {os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+        return "build-" + digest.hexdigest()
+
+    def load_build(self, key: str) -> dict[str, object] | None:
+        """The record of an earlier build with this key, when every file it wrote is still exactly there."""
+        if not self.enabled or (self.out_dir / STAGING).exists():  # a killed run's switch is undone by a real build
+            return None
+        try:
+            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or record.get("version") != _VERSION or record.get("key") != key:
+                return None
+            files: dict[str, str] = record["files"]
+            found = {
+                p.relative_to(self.out_dir).as_posix()
+                for folder in record["folders"]
+                for p in (self.out_dir / str(folder)).rglob("*")
+                if not p.is_dir()
+            }
+            if not found <= set(files):
+                return None  # a file a real build would prune
+            for path, sha in files.items():
+                if (
+                    ".." in PurePath(path).parts
+                    or hashlib.sha256((self.out_dir / path).read_bytes()).hexdigest() != sha
+                ):
+                    return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return record
+
+    def store_build(self, key: str, files: dict[str, str], folders: Iterable[str], payload: dict[str, object]) -> None:
+        """Record a committed build: the SHA-256 of every file under its course ``folders`` and outside them."""
+        self._write(key, {"version": _VERSION, "key": key, "files": files, "folders": list(folders), **payload})
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove every record but ``keep`` (after a complete build: the folder does not grow without end)."""
