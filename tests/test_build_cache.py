@@ -247,3 +247,29 @@ def test_a_build_with_nothing_to_do_still_notices_a_stray_file_or_a_damaged_reco
     result = build(root, BuildOptions(formats=FORMATS, jobs=1))
     assert "load" in result.timings and rendered(result) == set() and outputs(root) == before
     assert set(build(root, BuildOptions(formats=FORMATS, jobs=1)).timings) == {"cache"}
+
+
+def test_slides_and_pptx_of_one_context_fit_each_deck_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pimlearn.diagnostics import Reporter
+    from pimlearn.formats import pptx, slides
+    from pimlearn.load import load_project
+    from pimlearn.pipeline import plan
+
+    root = project(tmp_path / "p")
+    contexts = plan(load_project(root, Reporter()), BuildOptions(locales=("fr",)))
+    from pimlearn.render.deck import build_deck as real
+
+    calls: list[str] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append("deck")
+        return real(*args, **kwargs)  # type: ignore[arg-type]  # only counted
+
+    monkeypatch.setattr(slides, "build_deck", counted)
+    html, deck = slides.render(contexts[0]), pptx.render(contexts[0])
+    assert len(calls) == 1  # one module, one fit for both formats
+    assert any(a.path.endswith(".html") for a in html.artifacts) and any(
+        a.path.endswith(".pptx") for a in deck.artifacts
+    )
+    slides.render(plan(load_project(root, Reporter()), BuildOptions(locales=("fr",)))[0])
+    assert len(calls) == 2  # another context (another build) fits its own
