@@ -291,6 +291,10 @@ def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float, c
     return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds, cached)
 
 
+_WEIGHT = {"guide": 2, "pptx": 1}
+"""How long a format takes to render, roughly (the order parallel tasks start in)."""
+
+
 def render_all(
     tasks: Sequence[tuple[RenderContext, str]], jobs: int, timings: Timings, progress: Progress | None = None
 ) -> tuple[list[Rendered], list[float]]:
@@ -308,8 +312,10 @@ def render_all(
         for index, task in enumerate(tasks):
             done(index, _render_one(task))
     else:
+        # Longest first (the guide, then the PowerPoint decks): a long task started last is a serial tail.
+        order = sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0))
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = {pool.submit(_render_one, task): index for index, task in enumerate(tasks)}
+            futures = {pool.submit(_render_one, tasks[index]): index for index in order}
             for future in as_completed(futures):
                 done(futures[future], future.result())
     finished = [r for r in results if r is not None]
