@@ -273,3 +273,20 @@ def test_slides_and_pptx_of_one_context_fit_each_deck_once(tmp_path: Path, monke
     )
     slides.render(plan(load_project(root, Reporter()), BuildOptions(locales=("fr",)))[0])
     assert len(calls) == 2  # another context (another build) fits its own
+
+
+def test_the_cli_takes_force(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pimlearn.cli import main
+
+    root = project(tmp_path / "p")
+    args = ["build", "-q", "-f", "web", "--project", str(root)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    stray = root / "dist" / CACHE_DIR / "keep.json"
+    stray.write_text("{}", encoding="utf-8")  # a record no target uses: a complete build prunes it, -f web does not
+    records = sorted(p.name for p in (root / "dist" / CACHE_DIR).iterdir())
+    forced = CliRunner().invoke(main, ["build", "-f", "web", "--project", str(root), "--force", "-v"])
+    assert forced.exit_code == 0, forced.output
+    assert "load" in forced.output and "render:web" in forced.output  # rendered again, not taken from the cache
+    assert sorted(p.name for p in (root / "dist" / CACHE_DIR).iterdir()) == records
