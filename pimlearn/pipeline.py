@@ -115,7 +115,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     cache = BuildCache(Path(root), out_dir, enabled=not options.force)
     with timings.stage("cache"):
         # Nothing the build reads has changed and its outputs are intact: there is nothing to do.
-        build_key = cache.build_key(replace(options, jobs=0, force=False))
+        # The output folder is not part of the key: the record lives in it and is checked against its files.
+        build_key = cache.build_key(replace(options, jobs=0, force=False, out_dir=None))
         record = cache.load_build(build_key)
         done = _from_record(record, out_dir, timings) if record is not None else None
     if done is not None:

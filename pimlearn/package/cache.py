@@ -253,7 +253,7 @@ class BuildCache:
 
     def build_key(self, options: object) -> str:
         """The key of a whole build: every project file a build reads, their newest time, the options, pimlearn."""
-        digest = hashlib.sha256(f"build\0{environment_key()}\0{self.out_dir}\0".encode("utf-8", "surrogateescape"))
+        digest = hashlib.sha256(f"build\0{environment_key()}\0".encode())
         digest.update(hashlib.sha256(stable_bytes(options)).digest())
         newest = 0
         for rel in BUILD_INPUTS:
