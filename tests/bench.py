@@ -272,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
             flag = "  OVER BUDGET"
         shown = f"{budget:.1f}" if budget is not None else "-"
         print(f"{stage:<22}{seconds:>10.3f}{shown:>10}{flag}")
+    # Stage times are wall seconds summed over render processes: on a shared machine they (and pages/s) grow
+    # with other load, while CPU seconds below do not.
     print(f"{'total (wall)':<22}{total:>10.3f}")
     print(f"{'total (CPU)':<22}{cold_cpu:>10.3f}")
     print(f"files: {files}   peak memory: {peak_self:.0f} MiB (render workers: {peak_children:.0f} MiB)")
@@ -333,11 +335,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     rows.append(("-j defaults to the number of cores", "MET" if BuildOptions().jobs == 0 else "NOT MET", "0 = cores"))
     rows.append(("-j speed-up >= 1.8 x on 2 cores", "not measured", "guide not split into per-module tasks yet"))
+    peak = max(peak_self, peak_children)
+    at_size = args.modules >= 40 and len(locales) >= 3
     rows.append(
         (
             "peak memory <= 500 MB (40 modules x 3 locales)",
-            "MET" if max(peak_self, peak_children) <= 500 else "NOT MET",
-            f"{max(peak_self, peak_children):.0f} MiB at {size} (flatness not measured)",
+            ("MET" if peak <= 500 else "NOT MET") if at_size else "not measured",
+            f"{peak:.0f} MiB at {size}"
+            + ("" if at_size else " (run --modules 40 --locales en,fr,es)")
+            + "; flatness in course size not measured",
         )
     )
     rows.append(("make bench gates (stage budgets, pages/s)", "NOT MET" if over else "MET", ", ".join(over) or "-"))
