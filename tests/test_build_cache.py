@@ -290,3 +290,45 @@ def test_the_cli_takes_force(tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
     assert "load" in forced.output and "render:web" in forced.output  # rendered again, not taken from the cache
     assert sorted(p.name for p in (root / "dist" / CACHE_DIR).iterdir()) == records
+
+
+def test_a_key_changes_with_every_input_its_target_reads_and_no_other(tmp_path: Path) -> None:
+    from pimlearn.package.cache import BuildCache
+
+    root = project(tmp_path / "p")
+    write_project(root, {"modules/m1/images/a.svg": "<svg/>", "locales/es/LC_MESSAGES/ui.po": UI_PO})
+
+    def key(locale: str) -> str:
+        cache = BuildCache(root, root / "dist")  # a new build: folders are hashed again
+        return cache.key(("the context", locale), "web", "courses/c1", ["modules/m1"], locale)
+
+    fr, en = key("fr"), key("en")
+    assert key("fr") == fr and fr != en
+    (root / "locales/es/LC_MESSAGES/ui.po").write_text(UI_PO + "\n", encoding="utf-8")
+    assert (key("fr"), key("en")) == (fr, en)  # another locale's catalog
+    for rel in ("locales/fr/LC_MESSAGES/ui.po", "modules/m1/images/a.svg", "courses/c1/course.yml"):
+        before = key("fr")
+        path = root / rel
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert key("fr") != before, rel
+    before = key("fr")
+    write_project(root, {"templates/web/page.html.j2": "{{ x }}"})  # a project template appears
+    assert key("fr") != before
+
+
+def test_the_environment_key_follows_dependency_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    from pimlearn.package import cache
+
+    cache.environment_key.cache_clear()
+    before = cache.environment_key()
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "weasyprint" else real(name))
+    cache.environment_key.cache_clear()
+    try:
+        assert cache.environment_key() != before
+    finally:
+        monkeypatch.undo()
+        cache.environment_key.cache_clear()
+    assert cache.environment_key() == before
