@@ -117,11 +117,11 @@ def main() -> None:
 @click.option(
     "-j",
     "--jobs",
-    default=1,
-    show_default=True,
+    default=0,
     type=click.IntRange(min=0),
-    help="Parallel render processes (0: one per CPU).",
+    help="Parallel render processes. Default (0): one per CPU.",
 )
+@click.option("--force", is_flag=True, help="Render every output again, ignoring the build cache.")
 @click.option(
     "-o",
     "--output",
@@ -140,6 +140,7 @@ def build(
     extra_locales: tuple[str, ...],
     format_names: tuple[str, ...],
     jobs: int,
+    force: bool,
     out_dir: Path | None,
     strict: bool,
     per_module: bool,
@@ -160,6 +161,7 @@ def build(
         formats=format_names,
         out_dir=out_dir.resolve() if out_dir else None,
         jobs=jobs,
+        force=force,
         strict=strict,
         per_module=per_module,
         extra_locales=extra_locales,

@@ -7,12 +7,13 @@ course, locale and format has been rendered without error.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
@@ -22,8 +23,9 @@ from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
-from .model import Loc, Project
+from .model import Course, Loc, Project
 from .package.artifact import Artifact
+from .package.cache import BuildCache, diagnostic_from_json, diagnostic_json
 from .package.writer import WriteReport, planned_files, write_artifacts
 from .validate import validate
 
@@ -37,8 +39,10 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     out_dir: Path | None = None
     """Output folder (default: ``<project>/dist``)."""
-    jobs: int = 1
+    jobs: int = 0
     """Parallel render processes (0: one per CPU)."""
+    force: bool = False
+    """Render every target again, ignoring the build cache."""
     strict: bool = False
     """Fail on warnings too."""
     per_module: bool = False
@@ -75,6 +79,8 @@ class Output:
     """Bytes of every file it rendered."""
     seconds: float = field(compare=False)
     """Time spent rendering it."""
+    cached: bool = field(default=False, compare=False)
+    """Taken from the build cache (its files were already in the output folder): not rendered."""
 
 
 Progress = Callable[[int, int, Output], None]
@@ -105,6 +111,16 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     ``progress`` is told of each target as soon as it is rendered (the CLI's progress bar).
     """
     timings = Timings()
+    out_dir = options.out_dir or Path(root) / "dist"
+    cache = BuildCache(Path(root), out_dir, enabled=not options.force)
+    with timings.stage("cache"):
+        # Nothing the build reads has changed and its outputs are intact: there is nothing to do.
+        # The output folder is not part of the key: the record lives in it and is checked against its files.
+        build_key = cache.build_key(replace(options, jobs=0, force=False, out_dir=None))
+        record = cache.load_build(build_key)
+        done = _from_record(record, out_dir, timings) if record is not None else None
+    if done is not None:
+        return done
     reporter = Reporter()
     with timings.stage("load"):
         project = load_project(root, reporter, options.courses, all_modules=False)
@@ -118,11 +134,17 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     reporter.extend(translations.diagnostics)
     reporter.raise_if_failed(options.strict)
     tasks = [(ctx, name) for ctx in contexts for name in ctx.formats]
-    rendered, seconds = render_all(tasks, options.jobs, timings, progress)
+    with timings.stage("cache"):
+        keys = [_task_key(cache, ctx, name) for ctx, name in tasks]
+        hits = [cache.load(key) for key in keys]
+    todo = [index for index, hit in enumerate(hits) if hit is None]
+    fresh, fresh_seconds = render_all([tasks[i] for i in todo], options.jobs, timings, progress)
+    made = dict(zip(todo, zip(fresh, fresh_seconds, strict=True), strict=True))
+    rendered = [Rendered(*hit) if hit is not None else made[i][0] for i, hit in enumerate(hits)]
+    seconds = [made[i][1] if i in made else 0.0 for i in range(len(tasks))]
     for result in rendered:
         reporter.extend(result.diagnostics)
     reporter.raise_if_failed(options.strict)
-    out_dir = options.out_dir or Path(project.root) / "dist"
     artifacts = [a for r in rendered for a in r.artifacts]
     artifacts.append(translations.status())
     owned = [d for r in rendered for d in r.owned]
@@ -136,9 +158,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             artifacts.extend(catalogue(project, translations, out_dir, artifacts, owned))
     with timings.stage("write"):
         report = write_artifacts(artifacts, out_dir, owned, complete=complete)
-    outputs = tuple(_output(task, result, t) for task, result, t in zip(tasks, rendered, seconds, strict=True))
+    with timings.stage("cache"):
+        # Only now that the writer has committed: a record never claims a file that is not there.
+        for index in todo:
+            result = rendered[index]
+            cache.store(keys[index], result.artifacts, result.diagnostics, result.owned)
+        if complete:
+            cache.prune(keys)
+    outputs = tuple(
+        _output(task, result, t, hit is not None)
+        for task, result, t, hit in zip(tasks, rendered, seconds, hits, strict=True)
+    )
     # Two formats may report the same problem (slides and pptx share the fit estimate): report it once.
     warnings = tuple(sorted(set(reporter.warnings), key=lambda d: d.sort_key))
+    with timings.stage("cache"):
+        _record_build(cache, build_key, artifacts, [c.id for c in project.courses], outputs, warnings)
     return BuildResult(out_dir, outputs, report, warnings, timings.stages)
 
 
@@ -158,6 +192,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                     built_locales=tuple(dict.fromkeys((*course.locales, *locales))),
                     per_module=options.per_module,
                     source_date_epoch=epoch,
+                    content_date=None if epoch is not None else content_date(Path(project.root), course, locale),
                     formats=names,
                 )
             )
@@ -183,6 +218,67 @@ def check_locales(project: Project, options: BuildOptions, reporter: Reporter) -
             )
 
 
+def _record_build(
+    cache: BuildCache,
+    key: str,
+    artifacts: Sequence[Artifact],
+    folders: Sequence[str],
+    outputs: Sequence[Output],
+    warnings: Sequence[Diagnostic],
+) -> None:
+    """Record a committed build: every file it wrote and every other file now in its course folders, by hash."""
+    files = {a.path: hashlib.sha256(a.data).hexdigest() for a in artifacts}
+    for folder in folders:
+        for path in (cache.out_dir / folder).rglob("*"):
+            rel = path.relative_to(cache.out_dir).as_posix()
+            if rel not in files and path.is_file():
+                files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    payload: dict[str, object] = {
+        "artifacts": [a.path for a in artifacts],
+        "outputs": [[o.course, o.locale, o.format, o.files, o.size] for o in outputs],
+        "warnings": [diagnostic_json(d) for d in warnings],
+    }
+    cache.store_build(key, files, folders, payload)
+
+
+def _from_record(record: dict[str, object], out_dir: Path, timings: Timings) -> BuildResult | None:
+    """The result of a build that has nothing to do, from its record (None when the record is damaged)."""
+    try:
+        outputs = tuple(
+            Output(str(c), str(loc), str(f), int(n), int(size), 0.0, True)
+            for c, loc, f, n, size in record["outputs"]  # type: ignore[attr-defined]
+        )
+        warnings = tuple(diagnostic_from_json(d) for d in record["warnings"])  # type: ignore[attr-defined]
+        unchanged = tuple(str(p) for p in record["artifacts"])  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return BuildResult(out_dir, outputs, WriteReport((), unchanged, ()), warnings, timings.stages)
+
+
+def _task_key(cache: BuildCache, ctx: RenderContext, name: str) -> str:
+    course = ctx.course
+    return cache.key(ctx, name, course.directory, [m.directory for m in course.modules], ctx.locale)
+
+
+def content_date(root: Path, course: Course, locale: str) -> int | None:
+    """The newest modification time of the course's sources in ``locale``: its folder, modules and catalogs."""
+    from .i18n.catalogs import catalog_file
+
+    newest: float | None = None
+    folders = [course.directory, *(m.directory for m in course.modules)]
+    files = [p for rel in folders if rel for p in (root / rel).rglob("*")]
+    domains = [f"course-{course.id}", *(f"module-{m.id}" for m in course.modules)]
+    files += [p for d in domains if (p := catalog_file(root / "locales", locale, d)) is not None]
+    for path in files:
+        try:
+            if path.is_file():
+                mtime = path.stat().st_mtime
+                newest = mtime if newest is None else max(newest, mtime)
+        except OSError:
+            continue
+    return int(newest) if newest is not None else None
+
+
 def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
     ctx, name = task
     start = time.perf_counter()
@@ -190,10 +286,14 @@ def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
     return result, time.perf_counter() - start
 
 
-def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float) -> Output:
+def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float, cached: bool = False) -> Output:
     ctx, name = task
     size = sum(len(a.data) for a in result.artifacts)
-    return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds)
+    return Output(ctx.course.id, ctx.locale, name, len(result.artifacts), size, seconds, cached)
+
+
+_WEIGHT = {"guide": 2, "pptx": 1}
+"""How long a format takes to render, roughly (the order parallel tasks start in)."""
 
 
 def render_all(
@@ -213,8 +313,10 @@ def render_all(
         for index, task in enumerate(tasks):
             done(index, _render_one(task))
     else:
+        # Longest first (the guide, then the PowerPoint decks): a long task started last is a serial tail.
+        order = sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0))
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = {pool.submit(_render_one, task): index for index, task in enumerate(tasks)}
+            futures = {pool.submit(_render_one, tasks[index]): index for index in order}
             for future in as_completed(futures):
                 done(futures[future], future.result())
     finished = [r for r in results if r is not None]

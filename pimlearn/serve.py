@@ -94,7 +94,8 @@ class Preview:
     def __init__(self, root: Path, course: str, out_dir: Path, log: Callable[[str, bool], None]) -> None:
         self.root = root
         # Every locale of the course: the pages' language links lead to the others.
-        self.options = BuildOptions(courses=(course,), formats=("web",), out_dir=out_dir)
+        # One process: the web pages render in a moment, and forking a threaded server is asking for trouble.
+        self.options = BuildOptions(courses=(course,), formats=("web",), out_dir=out_dir, jobs=1)
         self.state = PreviewState()
         self.log = log
         self.stopped = threading.Event()

@@ -21,8 +21,11 @@ LOCALES = ("en", "fr", "es")
 
 @pytest.fixture(scope="module")
 def html_root(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every HTML output of the sample course: web pages, slide decks, and the SCO pages of both packages."""
+    """Every HTML output of the sample course: the catalogue, web pages, slide decks, and the SCO pages of both
+    packages."""
     root = tmp_path_factory.mktemp("html")
+    for page in sample_build.glob("index*.html"):  # the training catalogue, in each language
+        shutil.copy(page, root / page.name)
     for locale in LOCALES:
         base = sample_build / "pim-foundations" / locale
         shutil.copytree(base / "web", root / locale / "web")

@@ -16,7 +16,7 @@ from lxml import etree
 from pimlearn.diagnostics import ContentError, Reporter
 from pimlearn.load import load_project
 from pimlearn.model import Course, plain_text
-from pimlearn.package.zips import DEFAULT_EPOCH, deterministic_zip, zip_timestamp
+from pimlearn.package.zips import DEFAULT_EPOCH, STORED_SUFFIXES, deterministic_zip, zip_timestamp
 from pimlearn.pipeline import BuildOptions, BuildResult, build, check
 from tests.conftest import REPO, Files, PageWatch
 from tests.scorm_validate import CP, validate_manifest, validate_package
@@ -241,7 +241,10 @@ def test_zip_entries_are_sorted_dated_and_readable_by_all(dist: Path) -> None:
             assert "imsmanifest.xml" in names
             assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
             assert all(i.external_attr >> 16 == 0o100644 for i in infos)
-            assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+            # Text is deflated; images and fonts, already compressed, are stored (deflating them gains nothing).
+            stored = [i.filename for i in infos if i.compress_type == zipfile.ZIP_STORED]
+            assert stored == [n for n in names if n.lower().endswith(STORED_SUFFIXES)]
+            assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos if i.filename not in stored)
             assert not any(n.endswith("/") or "\\" in n for n in names)
 
 

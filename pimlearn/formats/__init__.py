@@ -30,6 +30,10 @@ class RenderContext:
     """SCORM: also write one package per module."""
     source_date_epoch: int | None = None
     """Fixed timestamp for reproducible outputs (``SOURCE_DATE_EPOCH``)."""
+    content_date: int | None = None
+    """When the course's sources in this locale last changed (newest modification time of its course folder,
+    module folders and catalogs): the guide's date when ``SOURCE_DATE_EPOCH`` is unset, so an unchanged
+    input gives an unchanged file."""
     formats: tuple[str, ...] = ()
     """Every format of this build (so an output links only to outputs that exist); empty when unknown."""
 

@@ -174,7 +174,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
                 )
             )
         modules.append(_module_view(ctx, tpl, slot))
-    when = document_date(ctx.source_date_epoch)
+    when = document_date(ctx.source_date_epoch if ctx.source_date_epoch is not None else ctx.content_date)
     title = text_html(course.title, options)
     context: dict[str, Any] = {
         "course": course,
@@ -206,7 +206,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
 
 
 def document_date(epoch: int | None) -> dict[str, Any]:
-    """The guide's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; in UTC."""
+    """The guide's date in UTC: ``SOURCE_DATE_EPOCH`` when set, else when the sources last changed (else now)."""
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
     moment = moment.replace(microsecond=0)
     return {

@@ -25,13 +25,24 @@ from ..render.jinja import Templates, templates
 from ..render.questions import question_view
 from . import RenderContext, Rendered
 
+_LAST: tuple[RenderContext, tuple[tuple[Deck, ModuleImages], ...]] | None = None
+"""The decks of the last context (``slides`` and ``pptx`` render the same context one after the other)."""
+
 
 def decks(ctx: RenderContext, tpl: Templates) -> list[tuple[Deck, ModuleImages]]:
-    """Every module of the course as a deck, with its images."""
+    """Every module of the course as a deck, with its images: built once per context for both deck formats.
+
+    The decks depend only on the context (``tpl`` is made from it), and they are frozen, so the
+    second format of a build reuses the first's instead of fitting every slide again.
+    """
+    global _LAST
+    if _LAST is not None and _LAST[0] is ctx:
+        return list(_LAST[1])
     out = []
     for number, module in enumerate(ctx.course.modules, start=1):
         images = load_images(ctx.project_root, module)
         out.append((build_deck(ctx.course, module, number, images.size, tpl.gettext, tpl.pgettext), images))
+    _LAST = (ctx, tuple(out))
     return out
 
 

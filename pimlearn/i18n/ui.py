@@ -30,6 +30,8 @@ KEYWORDS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
 PY_KEYWORDS = frozenset({*KEYWORDS, "N_"})
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".html", ".htm", ".xml", ".txt", ".svg")
 COMMENT_TAGS = ("Translators:",)
+_MAYBE_CALL = re.compile(r"\b(?:" + "|".join(sorted(PY_KEYWORDS)) + r")\s*\(")
+"""A keyword followed by ``(``: a file without one has no call to extract, so it is not parsed (``ast`` is slow)."""
 _FORMAT = re.compile(r"%(\([A-Za-z_]\w*\))?[-#0 +]*\d*(\.\d+)?[sdifr%]")
 
 BUILTIN_TEMPLATES = PACKAGE_ROOT / "templates"
@@ -203,6 +205,8 @@ def _python_strings(package: Path, base: Path) -> Template:
     for path in sorted(package.rglob("*.py")):
         reference = path.relative_to(base).as_posix()
         source = path.read_text(encoding="utf-8")
+        if not _MAYBE_CALL.search(source):
+            continue
         lines = source.splitlines()
         for func, args, line in _calls(ast.parse(source, str(path))):
             strings = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in args]

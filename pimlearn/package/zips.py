@@ -15,6 +15,9 @@ DEFAULT_EPOCH = 315532800
 _ZIP_MAX_EPOCH = 4354819199
 """2107-12-31T23:59:59Z, the latest time a zip entry can hold."""
 
+STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".zip")
+"""Files already compressed: deflating them again costs time and saves nothing, so they are stored."""
+
 _FILE_MODE = 0o100644
 """A regular file readable by everyone: unzip on any LMS server gives the same permissions."""
 
@@ -30,7 +33,10 @@ def zip_timestamp(epoch: int | None) -> tuple[int, int, int, int, int, int]:
 
 
 def deterministic_zip(files: Mapping[str, bytes], epoch: int | None = None) -> bytes:
-    """A deflated zip of ``files`` (POSIX path -> bytes): sorted entries, fixed time and permissions."""
+    """A zip of ``files`` (POSIX path -> bytes): sorted entries, fixed time and permissions.
+
+    Text is deflated; already compressed files (``STORED_SUFFIXES``) are stored as they are.
+    """
     stamp = zip_timestamp(epoch)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -39,10 +45,11 @@ def deterministic_zip(files: Mapping[str, bytes], epoch: int | None = None) -> b
             if not parts or path.startswith("/") or ".." in parts or "\\" in path:
                 raise ValueError(f"zip entry must be a relative POSIX path: {path!r}")
             info = zipfile.ZipInfo(path, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = path.lower().endswith(STORED_SUFFIXES)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that external_attr holds the permissions below
             info.external_attr = _FILE_MODE << 16
-            archive.writestr(info, files[path], compresslevel=9)
+            archive.writestr(info, files[path], compresslevel=None if stored else 9)
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -77,6 +78,7 @@ _WIDE = set("mwMW@%")
 _CJK = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
+@lru_cache(maxsize=4096)
 def char_width(ch: str) -> float:
     """Approximate advance of a character in em (Arial / Liberation Sans / Noto Sans metrics)."""
     if ch in _NARROW:

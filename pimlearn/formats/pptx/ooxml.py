@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from ...package.zips import STORED_SUFFIXES
 from ...i18n.locales import html_lang
 from ...model import (
     plain_text,
@@ -121,7 +122,8 @@ def deterministic(data: bytes, epoch: int | None) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(STORED_SUFFIXES)  # images: deflating again gains nothing
+            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
