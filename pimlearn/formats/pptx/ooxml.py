@@ -10,11 +10,11 @@ from typing import Any
 
 from lxml import etree
 
-from ...package.zips import STORED_SUFFIXES
 from ...i18n.locales import html_lang
 from ...model import (
     plain_text,
 )
+from ...package.zips import STORED_SUFFIXES
 from ...render.deck import Deck
 from .. import RenderContext
 from .text import A, Style
