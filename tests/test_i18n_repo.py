@@ -73,8 +73,11 @@ def test_sample_translations_are_complete() -> None:
     reporter = Reporter()
     project = load_project(REPO, reporter)
     rows = project_stats(REPO, project.courses)
-    assert {r.locale for r in rows} == {"fr", "es"}
-    incomplete = [(r.domain, r.locale, r.all.percent_entries) for r in rows if r.all.percent_entries < 100]
+    assert {r.locale for r in rows} == {"fr", "es", "ar"}
+    # French and Spanish are complete; Arabic has begun: the UI, the course texts and module 1.
+    arabic_done = {"ui", "course-pim-foundations", "module-pim-intro"}
+    done = [r for r in rows if r.locale != "ar" or r.domain in arabic_done]
+    incomplete = [(r.domain, r.locale, r.all.percent_entries) for r in done if r.all.percent_entries < 100]
     assert incomplete == []
     assert all(r.obsolete == 0 and r.all.fuzzy == 0 for r in rows)
 

@@ -226,7 +226,12 @@ def handout_secrets() -> dict[str, list[str]]:
                         texts += [q.prompt, *(c.text for c in q.choices), *q.items]
                         texts += [p.left for p in q.pairs] + [p.right for p in q.pairs]
                     shown.update(normalise(plain_text(t)) for t in texts)
-            found[f"{course.id}/{locale}"] = sorted(t for t in hidden - shown if len(t) >= MIN_LENGTH)
+            # A hidden text that a slide also shows (also inside a longer slide text, such as a table header
+            # "What it is for" inside the title "What the Matrix is for" in Spanish) is not a secret.
+            slide_text = "\n".join(shown)
+            found[f"{course.id}/{locale}"] = sorted(
+                t for t in hidden - shown if len(t) >= MIN_LENGTH and t not in slide_text
+            )
     return found
 
 

@@ -117,12 +117,12 @@ register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.
 register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
 register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
 register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
+register("handout", "a participants' handout PDF per module, 3 or 6 slides to a page", "pimlearn.formats.handout")
 register("moodle-xml", "every question as a Moodle XML question bank", "pimlearn.formats.moodle_xml")
 register("qti", "every question as an IMS QTI 2.1 package (Canvas, Blackboard...)", "pimlearn.formats.qti")
 register(
     "gift", "the questions GIFT can express, as GIFT text (only with -f gift)", "pimlearn.formats.gift", default=False
 )
-register("handout", "a participants' handout PDF per module, 3 or 6 slides to a page", "pimlearn.formats.handout")
 
 
 def formats() -> dict[str, Format]:

@@ -1,5 +1,5 @@
 // The catalogue's filter: shows the courses (and modules) whose text contains what is typed.
-// Without JavaScript the form stays hidden and every course is shown.
+// Without JavaScript the filter stays hidden and every course is shown.
 (function () {
   "use strict";
   var form = document.querySelector(".catalogue-filter");
@@ -8,7 +8,6 @@
   var status = document.getElementById("filter-count");
   var courses = Array.prototype.slice.call(document.querySelectorAll(".course-entry"));
   form.hidden = false;
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
   input.addEventListener("input", function () {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
