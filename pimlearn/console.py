@@ -65,15 +65,16 @@ class BuildProgress:
 def summary(outputs: Sequence[Output], stream: TextIO | None = None) -> list[str]:
     """The summary table: each target with its files, size and render time, then the totals."""
     color = use_color(stream or sys.stdout)
-    head = f"  {'course':<20} {'locale':<6} {'format':<10} {'files':>5} {'size':>8} {'time':>8}"
+    width = max([20, *(len(o.course) for o in outputs)])
+    head = f"  {'course':<{width}} {'locale':<6} {'format':<10} {'files':>5} {'size':>8} {'time':>8}"
     lines = [click.style(head, bold=True) if color else head]
     for o in outputs:
         lines.append(
-            f"  {o.course:<20} {o.locale:<6} {o.format:<10} {o.files:>5} {human_size(o.size):>8} {o.seconds:>7.1f}s"
+            f"  {o.course:<{width}} {o.locale:<6} {o.format:<10} {o.files:>5} {human_size(o.size):>8}"
+            f" {o.seconds:>7.1f}s"
         )
     total = sum(o.size for o in outputs)
     seconds = sum(o.seconds for o in outputs)
-    lines.append(
-        f"  {'':<20} {'':<6} {'total':<10} {sum(o.files for o in outputs):>5} {human_size(total):>8} {seconds:>7.1f}s"
-    )
+    files = sum(o.files for o in outputs)
+    lines.append(f"  {'':<{width}} {'':<6} {'total':<10} {files:>5} {human_size(total):>8} {seconds:>7.1f}s")
     return lines
