@@ -20,7 +20,7 @@ from ...model import (
     plain_text,
 )
 from ...render.deck import Slide, answer_key
-from .text import Style, add_run, add_runs, paragraph
+from .text import Style, add_run, add_runs, paragraph, right_to_left
 
 # --------------------------------------------------------------------------- notes, numbers, properties
 
@@ -41,9 +41,7 @@ def write_notes(out: Any, slide: Slide, style: Style) -> None:
         p = paragraph(frame, first)
         first = False
         if style.rtl:
-            ppr = p._p.get_or_add_pPr()
-            ppr.set("rtl", "1")
-            ppr.set("algn", "r")
+            right_to_left(p)
         if level:
             p.level = min(level, 8)
         if lead:

@@ -240,6 +240,13 @@ def para_props(
         etree.SubElement(ppr, f"{{{A}}}buAutoNum", type="arabicPeriod", startAt=str(max(1, start)))
 
 
+def right_to_left(p: Any) -> None:
+    """Lay a paragraph out right to left, aligned to the right (Arabic, Farsi, Hebrew, Urdu decks)."""
+    ppr = p._p.get_or_add_pPr()
+    ppr.set("rtl", "1")
+    ppr.set("algn", "r")
+
+
 def add_runs(
     p: Any,
     text: Text,
@@ -357,9 +364,7 @@ def fill_frame(
         p = paragraph(frame, first)
         first = False
         if style.rtl:
-            ppr = p._p.get_or_add_pPr()
-            ppr.set("rtl", "1")
-            ppr.set("algn", "r")
+            right_to_left(p)
         add_runs(p, line, style, size=size, bold=bold, colour=colour)
     if size:
         shrink_on_overflow(body.find(f"{{{A}}}bodyPr"))
