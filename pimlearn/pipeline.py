@@ -11,13 +11,14 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, Reporter
-from .formats import RenderContext, Rendered, default_formats, formats
+from .formats import JobResult, RenderContext, Rendered, Staged, default_formats, formats, timed
 from .formats.scorm import check_course as check_scorm
 from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
@@ -138,7 +139,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         keys = [_task_key(cache, ctx, name) for ctx, name in tasks]
         hits = [cache.load(key) for key in keys]
     todo = [index for index, hit in enumerate(hits) if hit is None]
-    fresh, fresh_seconds = render_all([tasks[i] for i in todo], options.jobs, timings, progress)
+    fresh, fresh_seconds, job_log = render_all([tasks[i] for i in todo], options.jobs, timings, progress, cache)
     made = dict(zip(todo, zip(fresh, fresh_seconds, strict=True), strict=True))
     rendered = [Rendered(*hit) if hit is not None else made[i][0] for i, hit in enumerate(hits)]
     seconds = [made[i][1] if i in made else 0.0 for i in range(len(tasks))]
@@ -163,8 +164,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         for index in todo:
             result = rendered[index]
             cache.store(keys[index], result.artifacts, result.diagnostics, result.owned)
+        for key, job_result in job_log.made.items():
+            cache.store_job(key, job_result)
         if complete:
-            cache.prune(keys)
+            cache.prune(keys, job_log.used)
     outputs = tuple(
         _output(task, result, t, hit is not None)
         for task, result, t, hit in zip(tasks, rendered, seconds, hits, strict=True)
@@ -279,7 +282,7 @@ def content_date(root: Path, course: Course, locale: str) -> int | None:
     return int(newest) if newest is not None else None
 
 
-def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered, float]:
+def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered | Staged, float]:
     ctx, name = task
     start = time.perf_counter()
     result = formats()[name].renderer()(ctx)
@@ -296,33 +299,91 @@ _WEIGHT = {"guide": 2, "pptx": 1}
 """How long a format takes to render, roughly (the order parallel tasks start in)."""
 
 
-def render_all(
-    tasks: Sequence[tuple[RenderContext, str]], jobs: int, timings: Timings, progress: Progress | None = None
-) -> tuple[list[Rendered], list[float]]:
-    """Render every (context, format) task, in parallel processes when ``jobs`` != 1; results in task order."""
-    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-    results: list[tuple[Rendered, float] | None] = [None] * len(tasks)
+@dataclass
+class JobLog:
+    """The jobs of a build: results made now (stored in the cache once the build is written), every key used."""
 
-    def done(index: int, result: tuple[Rendered, float]) -> None:
+    made: dict[str, JobResult] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+
+class _Inline(Executor):
+    """An executor that runs each call at once, in this process (``-j 1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed over like a worker's error: raised by result()
+            future.set_exception(error)
+        return future
+
+
+def render_all(
+    tasks: Sequence[tuple[RenderContext, str]],
+    jobs: int,
+    timings: Timings,
+    progress: Progress | None = None,
+    cache: BuildCache | None = None,
+) -> tuple[list[Rendered], list[float], JobLog]:
+    """Render every (context, format) task, in parallel processes when ``jobs`` != 1; results in task order.
+
+    A task that returns ``Staged`` has its jobs run in the same pool as the other tasks (or taken from
+    ``cache``), then is resumed here; its time is that of the task, its jobs and its resumptions.
+    """
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    results: list[Rendered | None] = [None] * len(tasks)
+    seconds = [0.0] * len(tasks)
+    log = JobLog()
+    running: dict[Future[Any], tuple[int, int]] = {}
+    """A future's task, and its job's position (-1 for the task itself)."""
+    waiting: dict[int, tuple[Staged, list[JobResult | None]]] = {}
+
+    def settle(index: int, result: Rendered | Staged, pool: Executor) -> None:
+        while isinstance(result, Staged):
+            found = [cache.load_job(job.key) if cache else None for job in result.jobs]
+            log.used.update(job.key for job in result.jobs)
+            if any(r is None for r in found):
+                waiting[index] = (result, found)
+                for position, job in enumerate(result.jobs):
+                    if found[position] is None:
+                        running[pool.submit(timed, job)] = (index, position)
+                return
+            result = resume(index, result, found)
         results[index] = result
         if progress:
             count = sum(r is not None for r in results)
-            progress(count, len(tasks), _output(tasks[index], *result))
+            progress(count, len(tasks), _output(tasks[index], result, seconds[index]))
 
-    if workers <= 1 or len(tasks) <= 1:
-        for index, task in enumerate(tasks):
-            done(index, _render_one(task))
-    else:
-        # Longest first (the guide, then the PowerPoint decks): a long task started last is a serial tail.
-        order = sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0))
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = {pool.submit(_render_one, tasks[index]): index for index in order}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-    finished = [r for r in results if r is not None]
-    for (_, name), (_, seconds) in zip(tasks, finished, strict=True):
-        timings.stages[f"render:{name}"] = timings.stages.get(f"render:{name}", 0.0) + seconds
-    return [result for result, _ in finished], [seconds for _, seconds in finished]
+    def resume(index: int, staged: Staged, found: Sequence[JobResult | None]) -> Rendered | Staged:
+        start = time.perf_counter()
+        result = staged.resume(staged.state, tuple(r for r in found if r is not None))
+        seconds[index] += time.perf_counter() - start
+        return result
+
+    parallel = workers > 1 and len(tasks) > 1
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) if parallel else _Inline() as pool:
+        # Longest first (the guide, whose jobs then fill the pool, then the PowerPoint decks).
+        for index in sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0)):
+            running[pool.submit(_render_one, tasks[index])] = (index, -1)
+        while running:
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in done:
+                index, position = running.pop(future)
+                made, took = future.result()
+                seconds[index] += took
+                if position < 0:
+                    settle(index, made, pool)
+                    continue
+                staged, found = waiting[index]
+                found[position] = made
+                log.made[staged.jobs[position].key] = made
+                if all(r is not None for r in found):
+                    del waiting[index]
+                    settle(index, resume(index, staged, found), pool)
+    for (_, name), took in zip(tasks, seconds, strict=True):
+        timings.stages[f"render:{name}"] = timings.stages.get(f"render:{name}", 0.0) + took
+    return [r for r in results if r is not None], seconds, log
 
 
 def catalogue(

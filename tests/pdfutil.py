@@ -82,6 +82,14 @@ def pdf_info(path: Path) -> PdfInfo:
     return PdfInfo(fields)
 
 
+def page_labels(path: Path) -> list[str]:
+    """The label a viewer shows for each page (``/PageLabels``, read with pikepdf)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return [str(page.label) for page in pdf.pages]
+
+
 FONT_LINE = re.compile(
     r"(.+?)\s+(Type 1C?|Type 3|TrueType|CID Type 0C?|CID TrueType)\s.*?\s(yes|no)\s+(yes|no)\s+(yes|no)\s"
 )

@@ -50,6 +50,7 @@ from tests.pdfutil import (
     contains,
     gray_pixels,
     need_poppler,
+    page_labels,
     page_texts,
     pdf_fonts,
     pdf_info,
@@ -377,9 +378,25 @@ def test_table_of_contents_gives_the_pages_of_the_bookmarks(guides: dict[str, Pa
         entries.append((plain(module.title), item.page))
         content = next(c for c in item.children if c.title == tr.gettext("Content"))
         entries += [(part.title, part.page) for part in content.children]
-    for title, page in entries:  # in this order, each on its own line, with its page number at the end
+    labels = page_labels(path)
+    for title, page in entries:  # in this order, each on its own line, with its page's label at the end
         line = next(line for line in lines if title in line)
-        assert re.fullmatch(r".*?" + re.escape(title) + r"[ .]*" + str(page), line), (title, page, line)
+        label = labels[page - 1]
+        assert re.fullmatch(r".*?" + re.escape(title) + r"[ .]*" + re.escape(label), line), (title, label, line)
+
+
+def test_pages_are_numbered_per_module_and_labelled_as_printed(guides: dict[str, Path], source: Course) -> None:
+    # Front matter i, ii, iii...; each module from <number>-1: the footer, the contents and the viewer agree.
+    path = guides["en"]
+    labels = page_labels(path)
+    outline = pdf_outline(path)
+    starts = [item.page for item in outline[len(FRONT) :]]
+    assert len(starts) == len(source.modules)
+    roman = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+    assert labels[: starts[0] - 1] == roman[: starts[0] - 1]
+    ends = [*(s - 1 for s in starts[1:]), len(labels)]
+    for number, (first, last) in enumerate(zip(starts, ends, strict=True), start=1):
+        assert labels[first - 1 : last] == [f"{number}-{n}" for n in range(1, last - first + 2)]
 
 
 def test_questions_in_the_content_name_their_answer_key_entry(guides: dict[str, Path], source: Course) -> None:
@@ -407,11 +424,12 @@ def test_every_page_has_content_inside_the_margins(guides: dict[str, Path]) -> N
     width, height = info.page_size
     texts = page_texts(path)
     assert len(texts) == info.pages
-    footer = ui("en").gettext("Page %(num)s of %(total)s")
+    footer = ui("en").gettext("Page %(num)s")
+    labels = page_labels(path)
     for number, text in enumerate(texts, start=1):
         # Besides the running header and footer, every page holds something (no stray blank pages).
         if number > 1:
-            assert footer % {"num": number, "total": info.pages} in text
+            assert footer % {"num": labels[number - 1]} in text
         body = text.split(ui("en").gettext("Facilitator guide · version %(version)s").split("%")[0])[0]
         assert len(body.split()) > 10, f"page {number} is nearly empty: {text!r}"
     for word in pdf_words(path):
@@ -575,7 +593,7 @@ def test_right_to_left_guides_lay_out_from_the_right(arabic: tuple[Path, BuildRe
     # pdftotext gives Arabic words in visual order (reversed): accept both spellings.
     heading = max((w for w in words if w.text in _either(agenda.title.split()[0])), key=lambda w: w.y_max - w.y_min)
     assert heading.x_max > width - 25 * MM
-    counter = next(w for w in words if w.text in _either(ui("ar").gettext("Page %(num)s of %(total)s").split()[0]))
+    counter = next(w for w in words if w.text in _either(ui("ar").gettext("Page %(num)s").split()[0]))
     assert counter.x_min < width / 2
     # The document itself is marked right-to-left.
     root = path.parents[3]

@@ -126,7 +126,7 @@ def test_title_fit_finishes_on_an_endless_title() -> None:
 def test_pptx_of_an_unfittable_table_opens(make_project: Callable[[Files], Path]) -> None:
     from pptx import Presentation
 
-    from pimlearn.formats import formats
+    from pimlearn.formats import finish, formats
     from pimlearn.pipeline import BuildOptions, plan
 
     body = f"## Wide\n\n{WIDE_TABLES['60 columns']}\n## Long\n\n{WIDE_TABLES['a 5000-character word']}"
@@ -135,7 +135,7 @@ def test_pptx_of_an_unfittable_table_opens(make_project: Callable[[Files], Path]
     project = load_project(root, reporter)
     [ctx] = plan(project, BuildOptions(formats=("pptx",)))
     with deadline(60):
-        rendered = formats()["pptx"].renderer()(ctx)
+        rendered = finish(formats()["pptx"].renderer()(ctx))
     [deck] = [a for a in rendered.artifacts if a.path.endswith(".pptx")]
     shapes = [s for slide in Presentation(io.BytesIO(deck.data)).slides for s in slide.shapes if s.has_table]
     assert [len(s.table.columns) for s in shapes] == [60, 2]

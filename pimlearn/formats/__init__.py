@@ -1,13 +1,19 @@
 """Output formats: one module each, behind a small registry.
 
-Each format module exposes ``render(ctx: RenderContext) -> Rendered``. Modules
+Each format module exposes ``render(ctx: RenderContext) -> Rendered | Staged``. Modules
 are imported only when their format is built, so heavy libraries (WeasyPrint,
 python-pptx) never slow down the other commands.
+
+A renderer whose work splits into independent pieces (the facilitator guide: one layout per
+module) returns ``Staged``: the pieces as ``Job``s, which the build runs in parallel and takes
+from its cache when their input is unchanged, and the function that finishes the output from
+their results. ``finish`` runs that protocol in one process.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +92,58 @@ class Rendered:
 
 
 @dataclass(frozen=True)
+class JobResult:
+    """What a job made: its bytes and the problems it noticed (plain messages, made diagnostics by the format)."""
+
+    data: bytes
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """A piece of a renderer's work that may run in any process: ``fn(*args)``.
+
+    ``key`` is a hash of everything the result depends on (the arguments, pimlearn's and its
+    libraries' versions): equal keys give equal results, so the build cache may hand back an
+    earlier result instead of running it. ``fn`` is a module-level function (it is pickled by name).
+    """
+
+    key: str
+    fn: Callable[..., JobResult]
+    args: tuple[object, ...]
+
+    def run(self) -> JobResult:
+        """Do the work here."""
+        return self.fn(*self.args)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A renderer's output still waiting for ``jobs``: ``resume(state, results)`` finishes it (or stages more).
+
+    ``resume`` runs in the build's own process, with the results in the order of ``jobs``;
+    it is a module-level function and ``state`` plain data, so a ``Staged`` can be sent back from a worker.
+    """
+
+    jobs: tuple[Job, ...]
+    resume: Callable[[object, tuple[JobResult, ...]], Rendered | Staged]
+    state: object
+
+
+def finish(result: Rendered | Staged, run: Callable[[Job], JobResult] = Job.run) -> Rendered:
+    """Run a staged result's jobs one after another (with ``run``) until the output is complete."""
+    while isinstance(result, Staged):
+        result = result.resume(result.state, tuple(run(job) for job in result.jobs))
+    return result
+
+
+def timed(job: Job) -> tuple[JobResult, float]:
+    """Run ``job`` and measure it (what a render worker does with a job)."""
+    start = time.perf_counter()
+    return job.run(), time.perf_counter() - start
+
+
+@dataclass(frozen=True)
 class Format:
     """A registered output format."""
 
@@ -95,9 +153,9 @@ class Format:
     default: bool = True
     """Built when no ``-f`` is given (a lossy export is built only when asked for)."""
 
-    def renderer(self) -> Callable[[RenderContext], Rendered]:
+    def renderer(self) -> Callable[[RenderContext], Rendered | Staged]:
         """The format's ``render`` function (imports its module on first use)."""
-        render: Callable[[RenderContext], Rendered] = importlib.import_module(self.module).render
+        render: Callable[[RenderContext], Rendered | Staged] = importlib.import_module(self.module).render
         return render
 
 

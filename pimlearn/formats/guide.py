@@ -1,15 +1,23 @@
 """``-f guide``: the facilitator guide, one print-ready PDF per course and locale (WeasyPrint).
 
-The guide is an HTML document rendered from ``templates/guide/`` and laid out by
-WeasyPrint with a print stylesheet that is itself a template (``guide/guide.css.j2``,
-so the page-counter text is translated): cover, contents, how to use the guide, the
-agenda on a running clock, then per module an overview, the session plan, a
-materials checklist, the content with facilitator notes, and the answer key.
+The guide is rendered from ``templates/guide/`` and laid out by WeasyPrint with a print
+stylesheet that is itself a template (``guide/guide.css.j2``, so the page-counter text is
+translated): cover, contents, how to use the guide, the agenda on a running clock, then per
+module an overview, the session plan, a materials checklist, the content with facilitator
+notes, and the answer key.
+
+Each module is a document of its own, laid out as a separate job: the build runs the jobs in
+parallel and reuses the layout of a module whose document has not changed. Its pages are
+numbered within the module (``3-1``, ``3-2``), so no module waits for the others. The front
+matter is laid out last, with the page labels the modules' layouts gave (contents, agenda),
+and the parts are joined into one tagged PDF (``render/pdfmerge.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +26,17 @@ from markupsafe import Markup
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..i18n.locales import direction, display_name, html_lang, is_rtl
-from ..model import Block, Notes, Only, Question, plain_text, walk_blocks
+from ..model import Block, Loc, Notes, Only, Question, plain_text, walk_blocks
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, read_image
 from ..render.deck import build_deck, letter, load_images
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
-from ..render.pdf import css_content, css_string, write_pdf
+from ..render.pdf import borrow_anchors, css_content, css_string, layout
 from ..render.questions import QuestionView, question_view
 from ..render.schedule import ModuleSlot, clock, course_materials, course_schedule, materials
-from . import RenderContext, Rendered
+from . import Job, JobResult, RenderContext, Rendered, Staged
 
 
 def pdf_path(ctx: RenderContext) -> str:
@@ -37,15 +45,94 @@ def pdf_path(ctx: RenderContext) -> str:
     return f"{ctx.base}/{course.id}-{course.version}-{ctx.locale}-facilitator-guide.pdf"
 
 
-def render(ctx: RenderContext) -> Rendered:
-    """Render the facilitator guide of ``ctx.course`` in ``ctx.locale`` as one PDF."""
-    tpl = templates(ctx.project_root, ctx.course)
-    document = guide_document(ctx, tpl)
-    pdf, problems = write_pdf(document.html, document.css)
-    warnings = tuple(
-        Diagnostic(ctx.course.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
+def render(ctx: RenderContext) -> Staged:
+    """Render the facilitator guide of ``ctx.course`` in ``ctx.locale``: its modules' layouts, then the whole PDF."""
+    document = guide_document(ctx, templates(ctx.project_root, ctx.course))
+    parts = tuple(borrow_anchors(html) for html in document.modules)
+    state = _Plan(
+        path=pdf_path(ctx),
+        loc=ctx.course.loc,
+        front=document.front,
+        front_css=document.front_css,
+        numbers=document.numbers,
+        stubs=tuple(stubs for _, stubs in parts),
+        diagnostics=document.diagnostics,
     )
-    return Rendered((Artifact(pdf_path(ctx), pdf),), document.diagnostics + warnings)
+    jobs = tuple(layout_job(html, css) for (html, _), css in zip(parts, document.module_css, strict=True))
+    return Staged(jobs, _modules_laid_out, state)
+
+
+def layout_job(html: str, css: str) -> Job:
+    """Laying out one HTML document with its stylesheet, as a job (keyed by both)."""
+    digest = hashlib.sha256(b"guide-layout\0" + html.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(css.encode("utf-8", "surrogatepass"))
+    return Job(digest.hexdigest(), layout, (html, css))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What finishing the guide needs once its modules are laid out (plain data: it travels between processes)."""
+
+    path: str
+    loc: Loc
+    front: str
+    front_css: str
+    numbers: tuple[int, ...]
+    stubs: tuple[frozenset[str], ...]
+    """Per module, the anchors of other parts its links point at."""
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """The plan with its modules laid out: what the front matter's layout is waiting for."""
+
+    plan: _Plan
+    modules: tuple[JobResult, ...]
+    stubs: frozenset[str]
+    """The front matter's links to the modules."""
+    missing: tuple[str, ...]
+    """Anchors linked to that no part holds."""
+
+
+_DATA_PAGE = re.compile(r'data-page="([^"]*)"')
+
+
+def _modules_laid_out(state: object, results: tuple[JobResult, ...]) -> Staged:
+    """The front matter, with the page labels of the laid out modules in its contents and agenda."""
+    from ..render.pdfmerge import named_pages
+
+    assert isinstance(state, _Plan)
+    labels: dict[str, str] = {}
+    for number, stubs, result in zip(state.numbers, state.stubs, results, strict=True):
+        labels.update(
+            (name, f"{number}-{page + 1}") for name, page in named_pages(result.data).items() if name not in stubs
+        )
+    front = _DATA_PAGE.sub(lambda m: f'data-page="{labels.get(m.group(1), "?")}"', state.front)
+    front, front_stubs = borrow_anchors(front)
+    borrowed = front_stubs.union(*state.stubs)
+    missing = tuple(sorted(name for name in borrowed if name not in labels))
+    return Staged((layout_job(front, state.front_css),), _assemble, _Laid(state, results, front_stubs, missing))
+
+
+def _assemble(state: object, results: tuple[JobResult, ...]) -> Rendered:
+    """The guide as one PDF: the front matter, then every module."""
+    from ..render.pdfmerge import Part, merge
+
+    assert isinstance(state, _Laid)
+    plan = state.plan
+    (front,) = results
+    parts = [Part(front.data, roman=True, stubs=state.stubs)]
+    parts += [
+        Part(result.data, label_prefix=f"{number}-", stubs=stubs)
+        for number, stubs, result in zip(plan.numbers, plan.stubs, state.modules, strict=True)
+    ]
+    problems = sorted({m for r in (front, *state.modules) for m in r.messages})
+    problems += [f"No anchor #{name} for internal URI reference" for name in state.missing]
+    warnings = tuple(
+        Diagnostic(plan.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
+    )
+    return Rendered((Artifact(plan.path, merge(parts)),), plan.diagnostics + warnings)
 
 
 # --------------------------------------------------------------------------- the document
@@ -53,11 +140,23 @@ def render(ctx: RenderContext) -> Rendered:
 
 @dataclass(frozen=True)
 class GuideDocument:
-    """The guide before layout: HTML, its print stylesheet, and what the renderer noticed."""
+    """The guide before layout: the front matter and one document per module, their stylesheets, what was noticed."""
 
-    html: str
-    css: str
+    front: str
+    """Cover, contents, how to use the guide, agenda, materials (page labels not yet written: see ``render``)."""
+    front_css: str
+    modules: tuple[str, ...]
+    module_css: tuple[str, ...]
+    numbers: tuple[int, ...]
+    """The number of each module in the course (its pages are labelled ``<number>-<page>``)."""
     diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def html(self) -> str:
+        """The whole guide as one HTML document (front matter, then every module), to read or check."""
+        bodies = [html.split("<body>", 1)[1].rsplit("</body>", 1)[0] for html in self.modules]
+        head, _, tail = self.front.rpartition("</body>")
+        return head + "".join(bodies) + "</body>" + tail
 
 
 @dataclass(frozen=True)
@@ -200,9 +299,14 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "total_minutes": sum(m.slot.minutes for m in modules),
         "break_minutes": sum(m.slot.break_minutes for m in modules),
     }
-    html = tpl.render("guide/guide.html.j2", **context)
-    css = tpl.render("guide/guide.css.j2", **context)
-    return GuideDocument(html, css, tuple(diagnostics))
+    return GuideDocument(
+        front=tpl.render("guide/front.html.j2", **context),
+        front_css=tpl.render("guide/guide.css.j2", module=None, **context),
+        modules=tuple(tpl.render("guide/part.html.j2", mod=mod, **context) for mod in modules),
+        module_css=tuple(tpl.render("guide/guide.css.j2", module=mod.number, **context) for mod in modules),
+        numbers=tuple(mod.number for mod in modules),
+        diagnostics=tuple(diagnostics),
+    )
 
 
 def document_date(epoch: int | None) -> dict[str, Any]:

@@ -14,6 +14,11 @@ is in the output folder with those exact bytes: a record that is unreadable, fro
 cache version, or whose files were changed or removed is a miss, and the target is rendered
 again. ``--force`` ignores every record.
 
+Jobs (pieces of a target: the layout of one module of the facilitator guide) are keyed by
+their own input (the job's key, which hashes its arguments) and the environment; their
+results are kept under ``jobs/``, each with the SHA-256 it must have, so a target whose
+module changed lays out that module again and takes the others from here.
+
 A whole build has a record too, keyed by every file a build reads (the project's
 ``courses/``, ``modules/``, ``locales/`` and ``templates/``, with the newest modification
 time there, since the guide's date comes from it), the options and the environment: when
@@ -38,12 +43,16 @@ from importlib import metadata
 from pathlib import Path, PurePath
 
 from ..diagnostics import Diagnostic
+from ..formats import JobResult
 from ..model import Loc
 from .artifact import Artifact
 from .transaction import STAGING
 
 CACHE_DIR = ".pimlearn-cache"
 """The cache folder's name inside the output folder."""
+
+JOBS = "jobs"
+"""The cache's sub-folder of job results."""
 
 _VERSION = 1
 """Bumped when a record's layout or the key's recipe changes: older records are then misses."""
@@ -251,6 +260,43 @@ class BuildCache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
 
+    def _job_path(self, key: str) -> Path:
+        digest = hashlib.sha256(f"job\0{environment_key()}\0{key}".encode()).hexdigest()
+        return self.folder / JOBS / digest
+
+    def load_job(self, key: str) -> JobResult | None:
+        """An earlier result of the job ``key`` (None on a miss, or when it is damaged or ``--force`` is given)."""
+        if not self.enabled:
+            return None
+        path = self._job_path(key)
+        try:
+            record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            data = path.with_suffix(".bin").read_bytes()
+            if record.get("version") != _VERSION or record.get("sha256") != hashlib.sha256(data).hexdigest():
+                return None
+            return JobResult(data, tuple(str(m) for m in record["messages"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def store_job(self, key: str, result: JobResult) -> None:
+        """Keep a job's result (after the build that made it is written: nothing claims an unwritten output)."""
+        path = self._job_path(key)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".job.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(result.data)
+                os.replace(tmp, path.with_suffix(".bin"))
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            # The record last: a result without its record is a miss.
+            digest = hashlib.sha256(result.data).hexdigest()
+            self._write(
+                f"{JOBS}/{path.name}", {"version": _VERSION, "sha256": digest, "messages": list(result.messages)}
+            )
+
     def build_key(self, options: object) -> str:
         """The key of a whole build: every project file a build reads, their newest time, the options, pimlearn."""
         digest = hashlib.sha256(f"build\0{environment_key()}\0".encode())
@@ -293,12 +339,18 @@ class BuildCache:
         """Record a committed build: the SHA-256 of every file under its course ``folders`` and outside them."""
         self._write(key, {"version": _VERSION, "key": key, "files": files, "folders": list(folders), **payload})
 
-    def prune(self, keep: Iterable[str]) -> None:
-        """Remove every record but ``keep`` (after a complete build: the folder does not grow without end)."""
+    def prune(self, keep: Iterable[str], jobs: Iterable[str] = ()) -> None:
+        """Remove every record but ``keep`` and every job result but ``jobs`` (after a complete build)."""
         wanted = {f"{k}.json" for k in keep}
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.name not in wanted:
+            if path.name not in wanted and path.is_file():
                 with contextlib.suppress(OSError):
                     path.unlink()
+        kept = {self._job_path(key).name for key in jobs}
+        with contextlib.suppress(OSError):
+            for path in (self.folder / JOBS).iterdir():
+                if path.name.split(".")[0] not in kept:
+                    with contextlib.suppress(OSError):
+                        path.unlink()

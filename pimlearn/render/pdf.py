@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from markupsafe import Markup
 
+from ..formats import JobResult
 from .uitext import plain
 
 PDF_UA = "pdf/ua-1"
@@ -134,3 +136,39 @@ def write_pdf(html: str, css: str, variant: str | None = PDF_UA) -> tuple[bytes,
         )
     assert isinstance(pdf, bytes)
     return pdf, sorted(set(problems))
+
+
+def layout(html: str, css: str) -> JobResult:
+    """``write_pdf`` as a job's work: the tagged PDF and WeasyPrint's problems (a module-level function, picklable)."""
+    pdf, problems = write_pdf(html, css)
+    return JobResult(pdf, tuple(problems))
+
+
+_A_TAG = re.compile(r"<a\s[^>]*>")
+_HREF = re.compile(r'\shref="#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def borrow_anchors(html: str) -> tuple[str, frozenset[str]]:
+    """``html`` whose links to anchors it does not hold keep their link, and the names of those anchors.
+
+    WeasyPrint drops a link to an anchor that is not in the document. A document laid out
+    apart from the one holding the anchor (a module of the guide, its front matter) gives the
+    name to the first link pointing there instead (``id`` on the ``a`` itself: no element is
+    added), and the merge makes the name point at the real anchor. Our templates write every
+    attribute value quoted and escaped, so the patterns below see only whole attributes.
+    """
+    ids = set(_ID.findall(html))
+    borrowed: set[str] = set()
+
+    def lend(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None or href.group(1) in ids or _ID.search(tag):
+            return tag
+        name = href.group(1)
+        ids.add(name)
+        borrowed.add(name)
+        return tag[:2] + f' id="{name}"' + tag[2:]
+
+    return _A_TAG.sub(lend, html), frozenset(borrowed)
