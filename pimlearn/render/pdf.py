@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from typing import Any
 
 from markupsafe import Markup
@@ -158,7 +159,7 @@ def borrow_anchors(html: str) -> tuple[str, frozenset[str]]:
     added), and the merge makes the name point at the real anchor. Our templates write every
     attribute value quoted and escaped, so the patterns below see only whole attributes.
     """
-    ids = set(_ID.findall(html))
+    ids = set(_ID.findall(html))  # as written (escaped), like the hrefs they are compared with
     borrowed: set[str] = set()
 
     def lend(match: re.Match[str]) -> str:
@@ -168,7 +169,7 @@ def borrow_anchors(html: str) -> tuple[str, frozenset[str]]:
             return tag
         name = href.group(1)
         ids.add(name)
-        borrowed.add(name)
+        borrowed.add(unescape(name))  # the name WeasyPrint reads from the attribute
         return tag[:2] + f' id="{name}"' + tag[2:]
 
     return _A_TAG.sub(lend, html), frozenset(borrowed)

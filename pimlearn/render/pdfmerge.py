@@ -70,6 +70,8 @@ def merge(parts: Sequence[Part]) -> bytes:
         nums = list(_numbers(tree.ParentTree))
         next_key = max((key for key, _ in nums), default=-1) + 1
         dests = {name: dest for name, dest in _dests(out) if name not in parts[0].stubs}
+        # A stub nobody else holds keeps its own destination (its link points at itself; the guide warns of it).
+        stubs = {name: dest for name, dest in _dests(out) if name in parts[0].stubs}
         labels: list[Any] = [0, _label(parts[0])]
         bookmarks = [(title, page, location, children) for title, page, location, children in _outline(out)]
         for part in parts[1:]:
@@ -107,12 +109,15 @@ def merge(parts: Sequence[Part]) -> bytes:
             for name, dest in _dests(src):
                 if name not in part.stubs:
                     dests[name] = _copy(out, dest, pages)
+                elif name not in stubs:
+                    stubs[name] = _copy(out, dest, pages)
             bookmarks += [_shift(item, first) for item in _outline(src)]
         document.K = pikepdf.Array(kids)
         tree.ParentTree = out.make_indirect(
             pikepdf.Dictionary(Nums=pikepdf.Array([x for key, value in sorted(nums, key=_first) for x in (key, value)]))
         )
         tree.ParentTreeNextKey = next_key
+        dests = {**stubs, **dests}
         names = pikepdf.Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])])
         out.Root.Names = pikepdf.Dictionary(Dests=out.make_indirect(pikepdf.Dictionary(Names=names)))
         out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
