@@ -55,7 +55,7 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         seen.append(html.split(marker, 1)[1].split("<", 1)[0] if marker in html else "front")
         return real(html, css)
 
-    monkeypatch.setattr("pimlearn.formats.guide.layout", counting)
+    monkeypatch.setattr("pimlearn.render.pdf.layout", counting)
     yield seen
 
 

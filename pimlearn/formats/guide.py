@@ -16,7 +16,6 @@ and the parts are joined into one tagged PDF (``render/pdfmerge.py``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +32,10 @@ from ..render.deck import build_deck, letter, load_images
 from ..render.html import HtmlOptions, block_html, blocks_html, text_html
 from ..render.jinja import Templates, templates
 from ..render.pages import module_pages
-from ..render.pdf import borrow_anchors, css_content, css_string, layout
+from ..render.pdf import borrow_anchors, css_content, css_string, layout_job
 from ..render.questions import QuestionView, question_view
 from ..render.schedule import ModuleSlot, clock, course_materials, course_schedule, materials
-from . import Job, JobResult, RenderContext, Rendered, Staged
+from . import JobResult, RenderContext, Rendered, Staged
 
 
 def pdf_path(ctx: RenderContext) -> str:
@@ -60,13 +59,6 @@ def render(ctx: RenderContext) -> Staged:
     )
     jobs = tuple(layout_job(html, css) for (html, _), css in zip(parts, document.module_css, strict=True))
     return Staged(jobs, _modules_laid_out, state)
-
-
-def layout_job(html: str, css: str) -> Job:
-    """Laying out one HTML document with its stylesheet, as a job (keyed by both)."""
-    digest = hashlib.sha256(b"guide-layout\0" + html.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(css.encode("utf-8", "surrogatepass"))
-    return Job(digest.hexdigest(), layout, (html, css))
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,20 @@ layout; the paper is the course's ``paper``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..i18n.locales import direction, html_lang, is_rtl
-from ..model import plain_text
+from ..model import Loc, plain_text
 from ..package.artifact import Artifact
 from ..render.assets import data_uri, image_path, static_file
 from ..render.deck import Deck, ModuleImages
 from ..render.html import HtmlOptions, text_html
 from ..render.jinja import Templates, templates
-from ..render.pdf import css_content, css_string, write_pdf
-from . import RenderContext, Rendered
+from ..render.pdf import css_content, css_string, layout_job
+from . import JobResult, RenderContext, Rendered, Staged
 from .guide import document_date
 from .slides import choice_counter_css, decks, prepare
 
@@ -38,8 +41,8 @@ def handout_path(ctx: RenderContext, module_id: str) -> str:
     return f"{ctx.base}/slides/{module_id}-handout.pdf"
 
 
-def render(ctx: RenderContext) -> Rendered:
-    """Render one handout PDF per module of the course."""
+def render(ctx: RenderContext) -> Staged:
+    """Render one handout PDF per module of the course (each laid out as a job: in parallel, cached)."""
     tpl = templates(ctx.project_root, ctx.course)
     tpl.env.filters.setdefault("css_string", css_string)
     tpl.env.filters.setdefault("css_content", css_content)
@@ -51,18 +54,38 @@ def render(ctx: RenderContext) -> Rendered:
             handout_css(ctx, tpl, per_page),
         )
     )
+    jobs = []
+    handouts = []
+    for deck, images in decks(ctx, tpl):
+        jobs.append(layout_job(handout_html(ctx, tpl, deck, images, per_page), css))
+        handouts.append(_Handout(handout_path(ctx, deck.module.id), deck.module.loc, deck.diagnostics))
+    return Staged(tuple(jobs), _laid_out, (ctx.base, tuple(handouts)))
+
+
+@dataclass(frozen=True)
+class _Handout:
+    """Where a module's handout goes, and what was noticed while making it (waiting for its layout)."""
+
+    path: str
+    loc: Loc
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _laid_out(state: object, results: tuple[JobResult, ...]) -> Rendered:
+    """The handouts from their layouts, with WeasyPrint's problems as warnings."""
+    base, handouts = cast(tuple[str, tuple[_Handout, ...]], state)
     artifacts: list[Artifact] = []
     diagnostics: list[Diagnostic] = []
-    for deck, images in decks(ctx, tpl):
-        diagnostics.extend(deck.diagnostics)
-        pdf, problems = write_pdf(handout_html(ctx, tpl, deck, images, per_page), css)
+    for handout, result in zip(handouts, results, strict=True):
+        path, loc = handout.path, handout.loc
+        diagnostics.extend(handout.diagnostics)
         diagnostics.extend(
-            Diagnostic(deck.module.loc, "warning", f"handout: {message}", "guide-render")
-            for message in problems
+            Diagnostic(loc, "warning", f"handout: {message}", "guide-render")
+            for message in result.messages
             if not message.startswith(BROWSER_ONLY_CSS)
         )
-        artifacts.append(Artifact(handout_path(ctx, deck.module.id), pdf))
-    return Rendered(tuple(artifacts), tuple(diagnostics), owned=(f"{ctx.base}/slides/*-handout.pdf",))
+        artifacts.append(Artifact(path, result.data))
+    return Rendered(tuple(artifacts), tuple(diagnostics), owned=(f"{base}/slides/*-handout.pdf",))
 
 
 def handout_css(ctx: RenderContext, tpl: Templates, per_page: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..formats import JobResult
+from ..formats import Job, JobResult
 from .uitext import plain
 
 PDF_UA = "pdf/ua-1"
@@ -143,6 +143,13 @@ def layout(html: str, css: str) -> JobResult:
     """``write_pdf`` as a job's work: the tagged PDF and WeasyPrint's problems (a module-level function, picklable)."""
     pdf, problems = write_pdf(html, css)
     return JobResult(pdf, tuple(problems))
+
+
+def layout_job(html: str, css: str) -> Job:
+    """Laying out one HTML document with its stylesheet as a job, keyed by both (and ``layout``'s name)."""
+    digest = hashlib.sha256(b"pdf-layout\0" + html.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(css.encode("utf-8", "surrogatepass"))
+    return Job(digest.hexdigest(), layout, (html, css))
 
 
 _A_TAG = re.compile(r"<a\s[^>]*>")
