@@ -257,7 +257,7 @@ class Renderer:
         return "".join(out)
 
 
-def manifest(module: Module, title: str, files: Sequence[str]) -> bytes:
+def manifest(module: Module, title: str, files: Sequence[str], schemas: Sequence[str]) -> bytes:
     """``imsmanifest.xml`` of a one-SCO SCORM 1.2 package."""
     nsmap = {None: IMSCP, "adlcp": ADLCP, "xsi": XSI}
     root = etree.Element(f"{{{IMSCP}}}manifest", nsmap=nsmap, identifier=f"m-{module.id}", version="1")  # type: ignore[arg-type]
@@ -281,6 +281,11 @@ def manifest(module: Module, title: str, files: Sequence[str]) -> bytes:
     resource.set(f"{{{ADLCP}}}scormtype", "sco")
     for name in files:
         etree.SubElement(resource, f"{{{IMSCP}}}file", href=name)
+    # Every file of a package is listed, its control documents included (as an asset).
+    control = etree.SubElement(resources, f"{{{IMSCP}}}resource", identifier="control", type="webcontent")
+    control.set(f"{{{ADLCP}}}scormtype", "asset")
+    for name in schemas:
+        etree.SubElement(control, f"{{{IMSCP}}}file", href=name)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
@@ -314,7 +319,7 @@ def build(project: Path, out: Path, stages: Sequence[str] = STAGES) -> int:
                 files.update({f"{src}": data for src, data in module.images.items()})
                 content = sorted(files)
                 files.update(schemas)
-                files["imsmanifest.xml"] = manifest(module, title, content)
+                files["imsmanifest.xml"] = manifest(module, title, content, sorted(schemas))
                 with zipfile.ZipFile(folder / f"{module.id}-scorm12.zip", "w", zipfile.ZIP_DEFLATED) as archive:
                     for name in sorted(files):
                         archive.writestr(name, files[name])
