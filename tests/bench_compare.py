@@ -73,6 +73,7 @@ class Row:
     """Guide pages (pimlearn, minimal) when the stage makes only the guide and ``pdfinfo`` is there."""
     page_ratio: float | None = None
     """Median per-pair ratio of CPU seconds per guide page."""
+    pairs: int = 1
 
 
 def children_cpu() -> float:
@@ -140,6 +141,7 @@ def compare(project: Path, scratch: Path, pairs: int = 3, stages: Sequence[Stage
                 statistics.median(a.cpu / b.cpu for a, b in zip(ours, theirs, strict=True)),
                 pages,
                 statistics.median(page_ratios) if page_ratios else None,
+                pairs,
             )
         )
     return rows
@@ -147,7 +149,12 @@ def compare(project: Path, scratch: Path, pairs: int = 3, stages: Sequence[Stage
 
 def table(rows: Sequence[Row]) -> str:
     """The comparison as a text table: stage | pimlearn | minimal | ratio (CPU seconds), then guide CPU per page."""
-    lines = [f"{'stage (CPU s)':<16}{'pimlearn':>10}{'minimal':>10}{'ratio':>8}"]
+    pairs = max((row.pairs for row in rows), default=0)
+    lines = [
+        f"pimlearn (-j 1) beside the minimal pipeline: fresh processes, cold; CPU medians of {pairs} paired runs,"
+        " ratio = median of per-pair ratios",
+        f"{'stage (CPU s)':<16}{'pimlearn':>10}{'minimal':>10}{'ratio':>8}",
+    ]
     for row in rows:
         lines.append(f"{row.stage:<16}{row.pimlearn:>10.2f}{row.minimal:>10.2f}{row.ratio:>7.2f}x")
     for row in rows:

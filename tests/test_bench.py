@@ -63,7 +63,8 @@ def test_compare_measures_both_pipelines_and_reports_the_targets(tmp_path: Path)
     assert not any((tmp_path / "scratch").iterdir())  # every run's output is removed
 
     text = bench_compare.table(rows)
-    assert text.splitlines()[0].split() == ["stage", "(CPU", "s)", "pimlearn", "minimal", "ratio"]
+    assert "medians of 1 paired runs" in text.splitlines()[0]
+    assert text.splitlines()[1].split() == ["stage", "(CPU", "s)", "pimlearn", "minimal", "ratio"]
     assert f"{scorm.ratio:.2f}x" in text and f"{guide.ratio:.2f}x" in text
     assert f"({guide.pages[0]} pages)" in text and f"ratio {guide.page_ratio:.2f}x" in text
 
