@@ -217,20 +217,24 @@ class Speedup:
     parallel: float
     ratio: float
     jobs: int
+    load: float = 0.0
+    """The highest one-minute load average seen after a run: wall time means little on a busy machine."""
 
 
 def jobs_speedup(project: Path, scratch: Path, course: str, pairs: int = 3, jobs: int = 2) -> Speedup:
     """Wall time of cold builds of every default format with ``-j 1`` and ``-j jobs``, ``pairs`` times."""
     serial: list[float] = []
     parallel: list[float] = []
+    load = 0.0
     for index in range(pairs):
         sides = [(serial, 1), (parallel, jobs)]
         for times, j in sides if index % 2 == 0 else sides[::-1]:
             out = scratch / f"jobs-{j}-{index}"
             times.append(run(pimlearn_command(project, out, (), j)).wall)
+            load = max(load, os.getloadavg()[0])
             shutil.rmtree(out, ignore_errors=True)
     ratio = statistics.median(s / p for s, p in zip(serial, parallel, strict=True))
-    return Speedup(course, statistics.median(serial), statistics.median(parallel), ratio, jobs)
+    return Speedup(course, statistics.median(serial), statistics.median(parallel), ratio, jobs, load)
 
 
 SPEEDUP_TARGET = 1.8
@@ -243,7 +247,9 @@ def speedup_target(results: Sequence[Speedup] | None) -> tuple[str, str, str]:
         return (target, "not measured", "run --jobs-speedup (cold default builds, -j 1 and -j 2)")
     met = all(r.ratio >= SPEEDUP_TARGET for r in results)
     detail = "; ".join(
-        f"{r.course}: {r.ratio:.2f} x ({r.serial:.1f} s -> {r.parallel:.1f} s wall, -j {r.jobs})" for r in results
+        f"{r.course}: {r.ratio:.2f} x ({r.serial:.1f} s -> {r.parallel:.1f} s wall, -j {r.jobs}, "
+        f"load up to {r.load:.1f})"
+        for r in results
     )
     cores = os.cpu_count() or 1
     return (target, "MET" if met else "NOT MET", detail + ("" if cores == 2 else f" [this machine: {cores} cores]"))

@@ -155,13 +155,15 @@ GUIDE_CSS = """@page { size: A4; margin: 2cm 2cm 2.5cm;
   @bottom-left { content: "Facilitator guide"; font-size: 8pt; color: #555; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
 h1 { string-set: module content(); }
-body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.45; color: #111; }
+@page { font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
+body { font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.45; color: #111; }
 h1 { font-size: 20pt; margin: 0 0 .5em; } h2 { font-size: 14pt; margin: 1.2em 0 .4em; break-after: avoid; }
 h2.key { break-before: page; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; } td, th { border: .5pt solid #888; padding: 3pt 6pt; }
 th { background: #eee; text-align: left; } tr { break-inside: avoid; }
 aside.notes { border-left: 3pt solid #2a6; background: #eef7f1; padding: 4pt 8pt; margin: .6em 0; break-inside: avoid; }
-img { display: block; max-width: 40%; margin: .5em auto; } code { font-family: monospace; font-size: 9.5pt; }
+img { display: block; max-width: 40%; margin: .5em auto; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
 .question, .answer { border: .5pt solid #bbb; padding: 4pt 8pt; margin: .6em 0; break-inside: avoid; }
 """
 
