@@ -52,7 +52,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:sans-serif;max-width:42em;margin:auto;padding:1em;line-height:1.5}
-table{border-collapse:collapse}td,th{border:1px solid #888;padding:.2em .5em}img{max-width:100%}
+table{border-collapse:collapse}td,th{border:1px solid #888;padding:.2em .5em}img{max-width:100%;max-height:12em}
 fieldset{margin:1em 0}</style>
 <script>
 var api = null;
