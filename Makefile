@@ -8,8 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/js/node_modules/.installed-stamp
 PYTEST_ARGS ?=
+ARGS ?=
 
-.PHONY: help setup setup-test build test check lint format bench fuzz clean
+.PHONY: help setup setup-test build test check lint format bench bench-compare fuzz clean
 
 help:
 	@echo "make build   set up, then build every course in every locale into dist/"
@@ -17,6 +18,7 @@ help:
 	@echo "make check   validate content and catalogs without writing anything"
 	@echo "make lint    ruff and mypy --strict"
 	@echo "make bench   build a large generated course and print per-stage times"
+	@echo "make bench-compare   the same, beside a minimal pipeline, with the -j speed-up"
 	@echo "make fuzz    run the property-based tests with many random examples"
 
 $(STAMP): pyproject.toml
@@ -53,8 +55,13 @@ format: $(STAMP)
 test: setup-test lint
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+# ARGS passes options through, e.g. make bench ARGS="--modules 8 --compare" (python -m tests.bench --help).
 bench: setup
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(ARGS)
+
+# pimlearn beside a minimal pipeline of the same libraries, and the -j speed-up (several more builds).
+bench-compare: setup
+	$(BIN)/python -m tests.bench --compare --jobs-speedup $(ARGS)
 
 # The test suite runs property tests on fixed examples (hypothesis profile "ci");
 # this hunts for new failures with many random ones (several minutes).
