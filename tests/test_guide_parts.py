@@ -217,3 +217,17 @@ def test_borrowed_anchors_are_names_of_links_only() -> None:
     assert names == {"y", "z&w"}
     assert lent.count('id="y"') == 1 and '<a id="y" class="c" href="#y">' in lent
     assert borrow_anchors(lent) == (lent, frozenset())  # nothing left to borrow
+
+
+def test_right_to_left_footers_keep_the_page_label_in_order(tmp_path: Path) -> None:
+    # Arabic: "1-2" must not come out as "2-1" (prefix and counter are separate boxes in WeasyPrint).
+    need_poppler()
+    root = project(tmp_path)
+    course = root / "courses/c1/course.yml"
+    course.write_text(course.read_text(encoding="utf-8") + "locales: [en, ar]\n", encoding="utf-8")
+    build(root, BuildOptions(formats=("guide",), locales=("ar",)))
+    path = root / "dist/c1/ar/c1-1.0.0-ar-facilitator-guide.pdf"
+    labels = page_labels(path)
+    page = labels.index("1-2") + 1
+    text = pdf_text(path, page, page)
+    assert "1-2" in text and "2-1" not in text

@@ -293,11 +293,30 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
     }
     return GuideDocument(
         front=tpl.render("guide/front.html.j2", **context),
-        front_css=tpl.render("guide/guide.css.j2", module=None, **context),
+        front_css=tpl.render("guide/guide.css.j2", module=None, page_number=page_counter(None, ctx.locale), **context),
         modules=tuple(tpl.render("guide/part.html.j2", mod=mod, **context) for mod in modules),
-        module_css=tuple(tpl.render("guide/guide.css.j2", module=mod.number, **context) for mod in modules),
+        module_css=tuple(
+            tpl.render(
+                "guide/guide.css.j2", module=mod.number, page_number=page_counter(mod.number, ctx.locale), **context
+            )
+            for mod in modules
+        ),
         numbers=tuple(mod.number for mod in modules),
         diagnostics=tuple(diagnostics),
+    )
+
+
+def page_counter(module: int | None, locale: str) -> Markup:
+    """The page number as CSS content: ``3-`` and the page counter in a module, lower-roman in the front matter.
+
+    Right to left, WeasyPrint orders the prefix and the counter (two boxes) right to left ("5-3"):
+    a left-to-right isolate (LRI ... PDI) keeps "3-5" one number.
+    """
+    if module is None:
+        return Markup("counter(page, lower-roman)")
+    number = css_string(f"{module}-") + Markup(" counter(page)")
+    return (
+        css_string("\u2066") + Markup(" ") + number + Markup(" ") + css_string("\u2069") if is_rtl(locale) else number
     )
 
 
