@@ -361,8 +361,8 @@ def render_all(
         seconds[index] += time.perf_counter() - start
         return result
 
-    parallel = workers > 1 and len(tasks) > 1
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) if parallel else _Inline() as pool:
+    # One task may still be many jobs (the guide of a course in one locale): a pool even then.
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 and tasks else _Inline() as pool:
         # Longest first (the guide, whose jobs then fill the pool, then the PowerPoint decks).
         for index in sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0)):
             running[pool.submit(_render_one, tasks[index])] = (index, -1)
