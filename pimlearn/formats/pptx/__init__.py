@@ -22,7 +22,7 @@ from .. import RenderContext, Rendered
 from ..slides import decks
 from .layout import content_slide, pick_layouts, title_slide
 from .notes import write_notes
-from .ooxml import deterministic, set_language, set_properties, slide_number, theme_cs_font
+from .ooxml import save, set_language, set_properties, slide_number, theme_cs_font
 from .text import Style
 
 
@@ -70,6 +70,4 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
         write_notes(out, slide, style)
     set_properties(prs, ctx, deck)
     set_language(prs, style.lang)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return deterministic(buffer.getvalue(), ctx.source_date_epoch)
+    return save(prs, ctx.source_date_epoch)

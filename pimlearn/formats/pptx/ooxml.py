@@ -114,16 +114,38 @@ def timestamp(epoch: int | None) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=dt.UTC).replace(tzinfo=None)
 
 
-def deterministic(data: bytes, epoch: int | None) -> bytes:
-    """Re-pack the zip with fixed timestamps: the same input gives the same bytes."""
+def save(prs: Any, epoch: int | None) -> bytes:
+    """The deck as zip bytes, compressed once: fixed dates, images stored, XML deflated.
+
+    python-pptx's own ``save`` stamps each entry with the clock; writing its parts through our own zip
+    writer (instead of saving, then unzipping and compressing everything again) gives the same bytes
+    every time for half the zip work.
+    """
+    from pptx.opc.serialized import PackageWriter, _ZipPkgWriter
+
     stamp = timestamp(epoch)
     date_time = (max(1980, stamp.year), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
+
+    class Members(_ZipPkgWriter):
+        """python-pptx's zip writer, with our entries' dates, modes and compression."""
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            info = zipfile.ZipInfo(pack_uri.membername, date_time=date_time)
             stored = info.filename.lower().endswith(STORED_SUFFIXES)  # images: deflating again gains nothing
-            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            self._zipf.writestr(info, blob)
+
+    class Writer(PackageWriter):
+        """python-pptx's package writer (parts, relationships, content types) into ``Members``."""
+
+        def _write(self) -> None:
+            with Members(self._pkg_file) as members:
+                self._write_content_types_stream(members)
+                self._write_pkg_rels(members)
+                self._write_parts(members)
+
+    package = prs.part.package
+    buffer = io.BytesIO()
+    Writer.write(buffer, package._rels, tuple(package.iter_parts()))
+    return buffer.getvalue()
