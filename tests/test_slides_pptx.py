@@ -16,7 +16,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from pimlearn.diagnostics import Reporter
-from pimlearn.formats.pptx import ooxml
+from pimlearn.formats.pptx import ooxml, shapes
 from pimlearn.i18n.translate import localize
 from pimlearn.load import load_project
 from pimlearn.pipeline import BuildOptions, build
@@ -132,6 +132,19 @@ def test_saved_once_with_fixed_dates_stored_images_and_the_parts_python_pptx_wri
     assert kinds["png"] == zipfile.ZIP_STORED
     assert kinds["xml"] == kinds["rels"] == zipfile.ZIP_DEFLATED
     assert ooxml.save(prs, 1_700_000_000) == ours and ooxml.save(prs, None) != ours
+
+
+def test_an_svg_is_rasterised_once_per_size() -> None:
+    # Every locale (and every slide reusing a figure) places it at the same size: cairosvg runs once.
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    shapes.svg_png.cache_clear()
+    first = shapes.raster(svg, "images/box.svg", 9525 * 300)
+    again = shapes.raster(svg, "images/box.svg", 9525 * 300)
+    wider = shapes.raster(svg, "images/box.svg", 9525 * 400)
+    assert first is again and first != wider
+    assert PILImage.open(io.BytesIO(first)).size == (600, 300)
+    assert PILImage.open(io.BytesIO(wider)).size == (800, 400)
+    assert shapes.svg_png.cache_info().misses == 2
 
 
 def test_right_to_left_paragraphs_and_complex_script_font(rtl_build: Path) -> None:
