@@ -22,7 +22,7 @@ from .. import RenderContext, Rendered
 from ..slides import decks
 from .layout import content_slide, pick_layouts, title_slide
 from .notes import write_notes
-from .ooxml import save, set_language, set_properties, slide_number, theme_cs_font
+from .ooxml import number_placeholder, save, set_language, set_properties, slide_number, theme_cs_font
 from .text import Style
 
 
@@ -59,6 +59,7 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
         html_lang(ctx.locale), is_rtl(ctx.locale), theme_cs_font(prs), tpl.gettext, tpl.translations.ngettext, images
     )
     title_layout, content_layout = pick_layouts(prs)
+    numbers = {id(layout): number_placeholder(layout) for layout in (title_layout, content_layout)}
     for slide in deck.shown(answers=True):
         layout = title_layout if slide.kind == "title" else content_layout
         out = prs.slides.add_slide(layout)
@@ -66,7 +67,7 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
             title_slide(out, slide, deck, ctx, style)
         else:
             content_slide(out, slide, style)
-        slide_number(out, layout, slide.number, style)
+        slide_number(out, numbers[id(layout)], slide.number, style)
         write_notes(out, slide, style)
     set_properties(prs, ctx, deck)
     set_language(prs, style.lang)

@@ -55,40 +55,47 @@ def set_language(prs: Any, lang: str) -> None:
             node.set("lang", lang)
 
 
-def slide_number(out: Any, layout: Any, number: int, style: Style) -> None:
-    """Put the deck model's slide number where the layout's slide-number placeholder is.
-
-    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
-    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
-    """
+def number_placeholder(layout: Any) -> Any:
+    """The layout's slide-number placeholder element (None when it has none): looked up once per layout."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
     for ph in layout.placeholders:
         if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
-            sp = deepcopy(ph._element)
-            fields = list(sp.iter(f"{{{A}}}fld"))
-            if not fields:
-                return
-            for field in fields:
-                run = etree.Element(f"{{{A}}}r")
-                rpr = field.find(f"{{{A}}}rPr")
-                if rpr is None:
-                    rpr = etree.Element(f"{{{A}}}rPr")
-                rpr.set("lang", style.lang)
-                if style.rtl:
-                    etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
-                    paragraph = field.getparent()
-                    ppr = paragraph.find(f"{{{A}}}pPr")
-                    if ppr is None:
-                        ppr = etree.Element(f"{{{A}}}pPr")
-                        paragraph.insert(0, ppr)
-                    ppr.set("rtl", "1")
-                run.append(rpr)
-                etree.SubElement(run, f"{{{A}}}t").text = str(number)
-                field.addprevious(run)
-                field.getparent().remove(field)
-            out.shapes._spTree.append(sp)
-            return
+            return ph._element
+    return None
+
+
+def slide_number(out: Any, placeholder: Any, number: int, style: Style) -> None:
+    """Put the deck model's slide number where the layout's slide-number ``placeholder`` is.
+
+    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
+    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
+    """
+    if placeholder is None:
+        return
+    sp = deepcopy(placeholder)
+    fields = list(sp.iter(f"{{{A}}}fld"))
+    if not fields:
+        return
+    for field in fields:
+        run = etree.Element(f"{{{A}}}r")
+        rpr = field.find(f"{{{A}}}rPr")
+        if rpr is None:
+            rpr = etree.Element(f"{{{A}}}rPr")
+        rpr.set("lang", style.lang)
+        if style.rtl:
+            etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
+            paragraph = field.getparent()
+            ppr = paragraph.find(f"{{{A}}}pPr")
+            if ppr is None:
+                ppr = etree.Element(f"{{{A}}}pPr")
+                paragraph.insert(0, ppr)
+            ppr.set("rtl", "1")
+        run.append(rpr)
+        etree.SubElement(run, f"{{{A}}}t").text = str(number)
+        field.addprevious(run)
+        field.getparent().remove(field)
+    out.shapes._spTree.append(sp)
 
 
 def set_properties(prs: Any, ctx: RenderContext, deck: Deck) -> None:
