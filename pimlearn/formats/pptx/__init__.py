@@ -20,7 +20,7 @@ from ...render.deck import Deck, ModuleImages
 from ...render.jinja import Templates, template_dirs, templates
 from .. import RenderContext, Rendered
 from ..slides import decks
-from .layout import content_slide, pick_layouts, title_slide
+from .layout import content_slide, layout_body_area, pick_layouts, title_slide
 from .notes import write_notes
 from .ooxml import number_placeholder, save, set_language, set_properties, slide_number, theme_cs_font
 from .text import Style
@@ -60,13 +60,14 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
     )
     title_layout, content_layout = pick_layouts(prs)
     numbers = {id(layout): number_placeholder(layout) for layout in (title_layout, content_layout)}
+    body = layout_body_area(content_layout)
     for slide in deck.shown(answers=True):
         layout = title_layout if slide.kind == "title" else content_layout
         out = prs.slides.add_slide(layout)
         if slide.kind == "title":
             title_slide(out, slide, deck, ctx, style)
         else:
-            content_slide(out, slide, style)
+            content_slide(out, slide, style, body)
         slide_number(out, numbers[id(layout)], slide.number, style)
         write_notes(out, slide, style)
     set_properties(prs, ctx, deck)
