@@ -15,7 +15,7 @@ from pimlearn.i18n.extract import read_pot, same_messages
 from pimlearn.i18n.layout import BUILTIN_LOCALES, UI, is_source_checkout
 from pimlearn.i18n.locales import PLURAL_FORMS
 from pimlearn.i18n.stats import project_stats
-from pimlearn.i18n.ui import builtin_template
+from pimlearn.i18n.ui import builtin_template, shipped_template
 from pimlearn.i18n.update import plan_update
 from pimlearn.load import load_project
 
@@ -53,6 +53,12 @@ def test_project_catalogs_are_current_with_the_sources(tmp_path: Path) -> None:
     assert not plan.failed, [str(d) for d in plan.diagnostics]
     changed = [c.shown for c in plan.changes if c.action != "unchanged" and c.shown.startswith("locales/")]
     assert changed == [], f"catalogs out of date with the sources: {HOW_TO_FIX}"
+
+
+def test_builds_count_the_ui_strings_the_shipped_pot_lists_exactly_as_extraction_finds_them() -> None:
+    # Builds read ui.pot instead of extracting pimlearn's sources: the same messages, words and comments.
+    assert shipped_template() == builtin_template()
+    assert any(m.plural for m in shipped_template().messages) and any(m.context for m in shipped_template().messages)
 
 
 def test_builtin_ui_catalogs_are_current_with_templates_and_code(tmp_path: Path) -> None:

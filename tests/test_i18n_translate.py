@@ -10,13 +10,18 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pimlearn.diagnostics import ContentError, Reporter
-from pimlearn.i18n.catalogs import load_locale
+from pimlearn.i18n import translate
+from pimlearn.i18n.catalogs import LocaleCatalogs, load_locale
+from pimlearn.i18n.checks import block_shape
 from pimlearn.i18n.translate import translate_course
 from pimlearn.i18n.update import plan_update
 from pimlearn.load import load_project
-from pimlearn.model import Question, Text, iter_texts, walk_blocks
+from pimlearn.load.markdown import parser
+from pimlearn.model import Course, Question, Text, iter_texts, walk_blocks
 from pimlearn.pipeline import BuildOptions, build, check
 
 from .conftest import REPO
@@ -338,6 +343,31 @@ def test_the_build_writes_translation_status(project: Path) -> None:
     assert module["catalog"] == "locales/fr/LC_MESSAGES/module-safety.po"
     assert rows[("ui", "fr")]["percent_entries"] == 100.0  # pimlearn ships the French UI
     assert ("module-safety", "en") not in rows
+
+
+def test_a_build_translates_each_course_once_per_locale(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The catalogue lists the courses the build translated: it reuses them, never translates again.
+    translate_all(project)
+    calls: list[str] = []
+    real = translate.translate_course
+
+    def counted(course: Course, locale: str, catalogs: LocaleCatalogs | None) -> translate.Translated:
+        calls.append(locale)
+        return real(course, locale, catalogs)
+
+    monkeypatch.setattr(translate, "translate_course", counted)
+    out = project / "dist"
+    build(project, BuildOptions(formats=("web",), out_dir=out))
+    assert sorted(calls) == ["en", "fr"]
+    assert "Cours de sécurité" in (out / "index-fr.html").read_text(encoding="utf-8")
+
+
+@given(st.text(alphabet=st.sampled_from("aZé #>*-+_=`~:|[]<!(){}0.1)\\\t\n"), max_size=14))
+def test_the_shape_of_a_translation_is_what_the_full_parser_finds(tail: str) -> None:
+    # block_shape skips the parser for one line starting with a letter: it must agree with the parser.
+    for text in (tail, "a" + tail, "é" + tail.replace("\n", " ")):
+        full = tuple(t.type for t in parser().parse(text) if t.type != "inline")
+        assert block_shape(text) == full, text
 
 
 def test_texts_keep_their_source_location(project: Path) -> None:

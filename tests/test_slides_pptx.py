@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from pimlearn.diagnostics import Reporter
+from pimlearn.formats.pptx import ooxml, shapes
 from pimlearn.i18n.translate import localize
 from pimlearn.load import load_project
 from pimlearn.pipeline import BuildOptions, build
@@ -106,6 +110,41 @@ def test_reproducible_bytes(sample_build: Path, tmp_path: Path) -> None:
     assert (again / "pim-foundations/en/slides/pim-intro.pptx").read_bytes() == pptx_path(
         sample_build, "pim-intro"
     ).read_bytes()
+
+
+def test_saved_once_with_fixed_dates_stored_images_and_the_parts_python_pptx_writes() -> None:
+    # The deck is zipped once by our writer; it must hold exactly what python-pptx's own save writes.
+    prs = Presentation(str(REPO / "pimlearn/templates/slides/default.pptx"))
+    slide = prs.slides.add_slide(prs.slide_layouts[-1])
+    png = io.BytesIO()
+    PILImage.new("RGB", (4, 3), "teal").save(png, format="PNG")
+    slide.shapes.add_picture(png, 0, 0)
+    ours = ooxml.save(prs, 1_700_000_000)
+    theirs = io.BytesIO()
+    prs.save(theirs)
+    with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(theirs) as b:
+        assert a.testzip() is None
+        assert a.namelist() == b.namelist() and a.namelist()[0] == "[Content_Types].xml"
+        assert all(a.read(name) == b.read(name) for name in b.namelist())
+        infos = a.infolist()
+    assert {info.date_time for info in infos} == {(2023, 11, 14, 22, 13, 20)}
+    kinds = {info.filename.rsplit(".", 1)[-1]: info.compress_type for info in infos}
+    assert kinds["png"] == zipfile.ZIP_STORED
+    assert kinds["xml"] == kinds["rels"] == zipfile.ZIP_DEFLATED
+    assert ooxml.save(prs, 1_700_000_000) == ours and ooxml.save(prs, None) != ours
+
+
+def test_an_svg_is_rasterised_once_per_size() -> None:
+    # Every locale (and every slide reusing a figure) places it at the same size: cairosvg runs once.
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    shapes.svg_png.cache_clear()
+    first = shapes.raster(svg, "images/box.svg", 9525 * 300)
+    again = shapes.raster(svg, "images/box.svg", 9525 * 300)
+    wider = shapes.raster(svg, "images/box.svg", 9525 * 400)
+    assert first is again and first != wider
+    assert PILImage.open(io.BytesIO(first)).size == (600, 300)
+    assert PILImage.open(io.BytesIO(wider)).size == (800, 400)
+    assert shapes.svg_png.cache_info().misses == 2
 
 
 def test_right_to_left_paragraphs_and_complex_script_font(rtl_build: Path) -> None:

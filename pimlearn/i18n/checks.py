@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from ..load.markdown import parser
+from ..load.markdown import block_parser
 from ..load.values import PLACEHOLDER as VALUE
 from ..model import Code, Emph, Image, Inline, Link, RawInline, Str, Strong, Text
 
@@ -38,8 +38,12 @@ def _strings(inlines: Sequence[Inline]) -> list[str]:
 
 
 def block_shape(markdown: str) -> tuple[str, ...]:
-    """The block tokens a string parses into on its own (a paragraph: open, inline, close)."""
-    return tuple(t.type for t in parser().parse(markdown) if t.type != "inline")
+    """The block tokens a string parses into on its own (a paragraph: open, close)."""
+    if "\n" not in markdown and markdown[:1].isalpha():
+        # One line starting with a letter cannot open any other block (those start with a mark, a digit,
+        # indentation or need a second line): most translations, so they skip the parser.
+        return PARAGRAPH
+    return tuple(t.type for t in block_parser().parse(markdown) if t.type != "inline")
 
 
 def _listed(values: Counter[str]) -> str:

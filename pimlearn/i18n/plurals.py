@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 Rule = Callable[[int], int]
 
@@ -39,8 +40,10 @@ class PluralRule:
         return self.nplurals == other.nplurals and self.indexes == other.indexes
 
 
+@lru_cache(maxsize=64)
 def parse_plural_forms(header: str) -> PluralRule:
     """Parse ``nplurals=N; plural=EXPR;`` and evaluate it on 0…1000; ``PluralError`` when invalid."""
+    # Cached: every catalog of a locale carries the same header, and evaluating 1,001 numbers is not free.
     match = _HEADER.match(header)
     if not match:
         raise PluralError("expected 'nplurals=N; plural=EXPRESSION;'")

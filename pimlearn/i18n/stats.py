@@ -22,7 +22,7 @@ from ..model import Course, Loc
 from .catalogs import Catalog, load_locale, usable
 from .extract import Message, Template, course_template, merge_templates, module_template
 from .layout import LOCALES, UI, module_domain, po_path
-from .ui import builtin_template, project_template
+from .ui import project_template, shipped_template
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def ui_template(root: Path, diagnostics: list[Diagnostic] | None = None) -> Temp
     from ..diagnostics import Reporter
 
     reporter = Reporter()
-    merged = merge_templates(UI, "the user interface", [builtin_template(), project_template(root, reporter)])
+    merged = merge_templates(UI, "the user interface", [shipped_template(), project_template(root, reporter)])
     if diagnostics is not None:
         diagnostics.extend(reporter.diagnostics)
     return merged

@@ -271,6 +271,9 @@ class Translations:
         self.locales: dict[str, list[str]] = {}
         self._reported: set[Diagnostic] = set()
         self._no_ui: set[str] = set()
+        self._done: dict[tuple[str, str], tuple[Course, bool, Course]] = {}
+        """(course id, locale) -> (the course given, warned, its translation): the catalogue asks again for what
+        the build translated, and translating is a parse and a structure check of every string."""
 
     def _report(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in diagnostics:
@@ -280,6 +283,14 @@ class Translations:
 
     def course(self, course: Course, locale: str, warn_incomplete: bool = True) -> Course:
         """``course`` in ``locale``; catalog problems and (optionally) completeness warnings are collected."""
+        done = self._done.get((course.id, locale))
+        if done is not None and done[0] is course and (done[1] or not warn_incomplete):
+            return done[2]  # its problems (and warnings) are collected already
+        translated = self._translate(course, locale, warn_incomplete)
+        self._done[(course.id, locale)] = (course, warn_incomplete, translated)
+        return translated
+
+    def _translate(self, course: Course, locale: str, warn_incomplete: bool) -> Course:
         self.courses[course.id] = course
         self.locales.setdefault(course.id, []).append(locale)
         if locale == course.language:

@@ -23,8 +23,8 @@ from jinja2.ext import babel_extract
 from .. import __version__
 from ..diagnostics import Reporter
 from ..model import Loc
-from .extract import Message, Template, count_words, merge_templates
-from .layout import PACKAGE_ROOT, UI
+from .extract import Message, Template, count_words, merge_templates, read_pot
+from .layout import BUILTIN_LOCALES, PACKAGE_ROOT, UI
 
 KEYWORDS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
 PY_KEYWORDS = frozenset({*KEYWORDS, "N_"})
@@ -45,6 +45,32 @@ def builtin_template() -> Template:
     parts.append(_python_strings(PACKAGE_ROOT, base))
     merged = merge_templates(UI, "pimlearn's user interface", parts)
     return replace(merged, project=f"pimlearn {__version__}", bugs="")
+
+
+@lru_cache(maxsize=1)
+def shipped_template() -> Template:
+    """pimlearn's ``ui`` strings as its shipped ``ui.pot`` lists them: what its catalogs translate.
+
+    Builds count completeness against this file instead of extracting every template and Python file of
+    pimlearn again (a third of a second per build); tests keep it equal to ``builtin_template()``.
+    """
+    pot = read_pot(BUILTIN_LOCALES / "templates" / f"{UI}.pot")
+    if pot is None:  # pragma: no cover - the file ships with pimlearn
+        return builtin_template()
+    messages = tuple(
+        Message(
+            id=entry.msgid,
+            context=entry.msgctxt,
+            plural=entry.msgid_plural or None,
+            comments=tuple(entry.comment.split("\n")) if entry.comment else (),
+            references=tuple(reference for reference, _ in entry.occurrences),
+            flags=tuple(entry.flags),
+            words=count_words(entry.msgid),
+        )
+        for entry in pot
+        if not entry.obsolete
+    )
+    return Template(UI, messages, "pimlearn's user interface", f"pimlearn {__version__}", "")
 
 
 def project_template_dirs(root: Path) -> list[Path]:

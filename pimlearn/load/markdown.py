@@ -43,6 +43,16 @@ def _any_container(params: str, *args: Any) -> bool:
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The project's Markdown parser: CommonMark, tables, front matter, ``:::`` containers."""
+    return _new_parser()
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """The project's parser without its inline pass: the block structure of a string, for less work."""
+    return _new_parser().disable("inline")
+
+
+def _new_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table")
     md.use(front_matter_plugin)
     md.use(container_plugin, CONTAINER, validate=_any_container)

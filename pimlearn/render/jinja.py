@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from ..i18n.catalogs import ui_translations
 from ..i18n.locales import html_lang
@@ -61,6 +62,31 @@ class Templates:
         return plain(self.translations.ngettext(singular, plural, n))
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every environment ``templates()`` makes in this process.
+
+    Each course, locale and format gets its own environment (its own UI translations), but they are
+    configured alike, so a template compiles once per process, not once per locale and format. Jinja
+    checks each entry against its file's current source, so an edited template compiles again.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` with the code compiled earlier, if any."""
+        data = self.code.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep the code Jinja just compiled."""
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = SharedBytecode()
+
+
 def templates(project_root: Path, course: Course) -> Templates:
     """The templates for ``course`` in ``course.locale``.
 
@@ -81,6 +107,7 @@ def templates(project_root: Path, course: Course) -> Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_BYTECODE,
     )
     env.filters["plain"] = lambda text: plain_text(text) if text else ""
     locale = course.locale or course.language

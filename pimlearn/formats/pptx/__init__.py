@@ -20,9 +20,9 @@ from ...render.deck import Deck, ModuleImages
 from ...render.jinja import Templates, template_dirs, templates
 from .. import RenderContext, Rendered
 from ..slides import decks
-from .layout import content_slide, pick_layouts, title_slide
+from .layout import content_slide, layout_body_area, pick_layouts, title_slide
 from .notes import write_notes
-from .ooxml import deterministic, set_language, set_properties, slide_number, theme_cs_font
+from .ooxml import number_placeholder, save, set_language, set_properties, slide_number, theme_cs_font
 from .text import Style
 
 
@@ -59,17 +59,17 @@ def build_pptx(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleIma
         html_lang(ctx.locale), is_rtl(ctx.locale), theme_cs_font(prs), tpl.gettext, tpl.translations.ngettext, images
     )
     title_layout, content_layout = pick_layouts(prs)
+    numbers = {id(layout): number_placeholder(layout) for layout in (title_layout, content_layout)}
+    body = layout_body_area(content_layout)
     for slide in deck.shown(answers=True):
         layout = title_layout if slide.kind == "title" else content_layout
         out = prs.slides.add_slide(layout)
         if slide.kind == "title":
             title_slide(out, slide, deck, ctx, style)
         else:
-            content_slide(out, slide, style)
-        slide_number(out, layout, slide.number, style)
+            content_slide(out, slide, style, body)
+        slide_number(out, numbers[id(layout)], slide.number, style)
         write_notes(out, slide, style)
     set_properties(prs, ctx, deck)
     set_language(prs, style.lang)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return deterministic(buffer.getvalue(), ctx.source_date_epoch)
+    return save(prs, ctx.source_date_epoch)

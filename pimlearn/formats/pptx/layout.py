@@ -85,8 +85,8 @@ def title_slide(out: Any, slide: Slide, deck: Deck, ctx: RenderContext, style: S
     fill_frame(kicker.text_frame, [ctx.course.title], style, size=px_to_pt(26), colour="bg2")
 
 
-def content_slide(out: Any, slide: Slide, style: Style) -> None:
-    """Fill a content, question or answer slide: kicker, title and body."""
+def content_slide(out: Any, slide: Slide, style: Style, area: Area) -> None:
+    """Fill a content, question or answer slide: kicker, title and body (``area``: its layout's body box)."""
     title = out.shapes.title
     base = QUESTION_TITLE_SIZE if slide.kind in ("question", "answer") else TITLE_SIZE
     if title is not None:
@@ -97,15 +97,23 @@ def content_slide(out: Any, slide: Slide, style: Style) -> None:
         box.name = "Kicker"
         fill_frame(box.text_frame, [slide.kicker], style, size=px_to_pt(KICKER_SIZE), colour="accent1", bold=True)
     body = body_placeholder(out)
-    area = body_area(body)
     if slide.question is not None:
         question_body(out, body, area, slide, style)
     else:
         place_blocks(out, body, area, slide, style)
 
 
+def layout_body_area(layout: Any) -> Area:
+    """The body box of a layout's slides, found once per deck.
+
+    A slide's placeholder has no position of its own, so python-pptx looks it up through the layout
+    on every read; the layout's own placeholder gives the same box once.
+    """
+    return body_area(body_placeholder(layout))
+
+
 def body_placeholder(out: Any) -> Any:
-    """The slide's body (or object) placeholder, if its layout has one."""
+    """The slide's (or layout's) body or object placeholder, if there is one."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
     for ph in out.placeholders:

@@ -55,40 +55,47 @@ def set_language(prs: Any, lang: str) -> None:
             node.set("lang", lang)
 
 
-def slide_number(out: Any, layout: Any, number: int, style: Style) -> None:
-    """Put the deck model's slide number where the layout's slide-number placeholder is.
-
-    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
-    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
-    """
+def number_placeholder(layout: Any) -> Any:
+    """The layout's slide-number placeholder element (None when it has none): looked up once per layout."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
     for ph in layout.placeholders:
         if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
-            sp = deepcopy(ph._element)
-            fields = list(sp.iter(f"{{{A}}}fld"))
-            if not fields:
-                return
-            for field in fields:
-                run = etree.Element(f"{{{A}}}r")
-                rpr = field.find(f"{{{A}}}rPr")
-                if rpr is None:
-                    rpr = etree.Element(f"{{{A}}}rPr")
-                rpr.set("lang", style.lang)
-                if style.rtl:
-                    etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
-                    paragraph = field.getparent()
-                    ppr = paragraph.find(f"{{{A}}}pPr")
-                    if ppr is None:
-                        ppr = etree.Element(f"{{{A}}}pPr")
-                        paragraph.insert(0, ppr)
-                    ppr.set("rtl", "1")
-                run.append(rpr)
-                etree.SubElement(run, f"{{{A}}}t").text = str(number)
-                field.addprevious(run)
-                field.getparent().remove(field)
-            out.shapes._spTree.append(sp)
-            return
+            return ph._element
+    return None
+
+
+def slide_number(out: Any, placeholder: Any, number: int, style: Style) -> None:
+    """Put the deck model's slide number where the layout's slide-number ``placeholder`` is.
+
+    As plain text, not PowerPoint's slide-number field: an answer slide shows its question's number,
+    so the PPTX, the HTML deck and the guide count slides the same way (python-pptx leaves footers out).
+    """
+    if placeholder is None:
+        return
+    sp = deepcopy(placeholder)
+    fields = list(sp.iter(f"{{{A}}}fld"))
+    if not fields:
+        return
+    for field in fields:
+        run = etree.Element(f"{{{A}}}r")
+        rpr = field.find(f"{{{A}}}rPr")
+        if rpr is None:
+            rpr = etree.Element(f"{{{A}}}rPr")
+        rpr.set("lang", style.lang)
+        if style.rtl:
+            etree.SubElement(rpr, f"{{{A}}}cs", typeface=style.cs_font)
+            paragraph = field.getparent()
+            ppr = paragraph.find(f"{{{A}}}pPr")
+            if ppr is None:
+                ppr = etree.Element(f"{{{A}}}pPr")
+                paragraph.insert(0, ppr)
+            ppr.set("rtl", "1")
+        run.append(rpr)
+        etree.SubElement(run, f"{{{A}}}t").text = str(number)
+        field.addprevious(run)
+        field.getparent().remove(field)
+    out.shapes._spTree.append(sp)
 
 
 def set_properties(prs: Any, ctx: RenderContext, deck: Deck) -> None:
@@ -114,16 +121,38 @@ def timestamp(epoch: int | None) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch if epoch is not None else 315532800, tz=dt.UTC).replace(tzinfo=None)
 
 
-def deterministic(data: bytes, epoch: int | None) -> bytes:
-    """Re-pack the zip with fixed timestamps: the same input gives the same bytes."""
+def save(prs: Any, epoch: int | None) -> bytes:
+    """The deck as zip bytes, compressed once: fixed dates, images stored, XML deflated.
+
+    python-pptx's own ``save`` stamps each entry with the clock; writing its parts through our own zip
+    writer (instead of saving, then unzipping and compressing everything again) gives the same bytes
+    every time for half the zip work.
+    """
+    from pptx.opc.serialized import PackageWriter, _ZipPkgWriter
+
     stamp = timestamp(epoch)
     date_time = (max(1980, stamp.year), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
+
+    class Members(_ZipPkgWriter):
+        """python-pptx's zip writer, with our entries' dates, modes and compression."""
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            info = zipfile.ZipInfo(pack_uri.membername, date_time=date_time)
             stored = info.filename.lower().endswith(STORED_SUFFIXES)  # images: deflating again gains nothing
-            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            self._zipf.writestr(info, blob)
+
+    class Writer(PackageWriter):
+        """python-pptx's package writer (parts, relationships, content types) into ``Members``."""
+
+        def _write(self) -> None:
+            with Members(self._pkg_file) as members:
+                self._write_content_types_stream(members)
+                self._write_pkg_rels(members)
+                self._write_parts(members)
+
+    package = prs.part.package
+    buffer = io.BytesIO()
+    Writer.write(buffer, package._rels, tuple(package.iter_parts()))
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ...model import (
@@ -134,15 +135,12 @@ def raster(data: bytes, path: str, width_emu: int) -> bytes:
     """Image bytes PowerPoint shows: SVG rendered to PNG (at twice the placed size), others as they are."""
     lower = path.lower()
     if lower.endswith(".svg"):
-        import cairosvg  # type: ignore[import-untyped]
-
         width_px = max(200, min(2400, int(width_emu / 9525 * 2)))
         # The loader refuses absurd shapes; this cap keeps even a tall image's bitmap small.
         width, height = image_size(data, path)
         if width > 0 and height > 0:
             width_px = max(1, min(width_px, int((16_000_000 * width / height) ** 0.5)))
-        png: bytes = cairosvg.svg2png(bytestring=data, output_width=width_px)
-        return png
+        return svg_png(data, width_px)
     if lower.endswith((".png", ".jpg", ".jpeg", ".gif")):
         return data
     from PIL import Image as PILImage
@@ -151,6 +149,19 @@ def raster(data: bytes, path: str, width_emu: int) -> bytes:
     with PILImage.open(io.BytesIO(data)) as img:
         img.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=32)
+def svg_png(data: bytes, width_px: int) -> bytes:
+    """An SVG rendered to PNG at this width, rendered once per process.
+
+    Every locale of a build places the same figure at the same size (and a course may reuse a figure):
+    cairosvg is the costliest step of a deck, so each figure and size is rasterised once.
+    """
+    import cairosvg  # type: ignore[import-untyped]
+
+    png: bytes = cairosvg.svg2png(bytestring=data, output_width=width_px)
+    return png
 
 
 def add_callout(out: Any, block: Callout, box: Area, fit: float, style: Style) -> None:
