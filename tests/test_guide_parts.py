@@ -37,7 +37,9 @@ def project(root: Path) -> Path:
         root,
         {
             "courses/c1/course.yml": "title: Parts course\nversion: 1.0.0\nmodules: [m1, m2, m3]\n",
-            "modules/m1/module.md": module("One", "See [module two](#m-m2) and [nowhere](#m-nowhere)."),
+            "modules/m1/module.md": module(
+                "One", "See [module two](#m-m2), [the agenda](#agenda) and [nowhere](#m-nowhere)."
+            ),
             "modules/m2/module.md": module("Two"),
             "modules/m3/module.md": module("Three"),
         },
@@ -144,6 +146,8 @@ def test_links_and_bookmarks_land_on_their_pages(built: Path) -> None:
         # The contents and agenda link to every module; module one links to module two.
         assert {"m-m1", "m-m2", "m-m3"} <= {name for n, name in links if labels[n].isalpha()}
         assert any(labels[n].startswith("1-") and name == "m-m2" for n, name in links)
+        assert any(labels[n].startswith("1-") and name == "agenda" for n, name in links)
+        assert labels[dests["agenda"]].isalpha()  # module one's link lands in the front matter
         with pdf.open_outline() as outline:
             tops = [(str(item.title), labels[index[_page(item.destination)]]) for item in outline.root]
     assert [label for _, label in tops][-3:] == ["1-1", "2-1", "3-1"]

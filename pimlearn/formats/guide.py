@@ -83,8 +83,8 @@ class _Laid:
     modules: tuple[JobResult, ...]
     stubs: frozenset[str]
     """The front matter's links to the modules."""
-    missing: tuple[str, ...]
-    """Anchors linked to that no part holds."""
+    held: frozenset[str]
+    """The anchors the modules hold."""
 
 
 _DATA_PAGE = re.compile(r'data-page="([^"]*)"')
@@ -102,25 +102,26 @@ def _modules_laid_out(state: object, results: tuple[JobResult, ...]) -> Staged:
         )
     front = _DATA_PAGE.sub(lambda m: f'data-page="{labels.get(m.group(1), "?")}"', state.front)
     front, front_stubs = borrow_anchors(front)
-    borrowed = front_stubs.union(*state.stubs)
-    missing = tuple(sorted(name for name in borrowed if name not in labels))
-    return Staged((layout_job(front, state.front_css),), _assemble, _Laid(state, results, front_stubs, missing))
+    laid = _Laid(state, results, front_stubs, frozenset(labels))
+    return Staged((layout_job(front, state.front_css),), _assemble, laid)
 
 
 def _assemble(state: object, results: tuple[JobResult, ...]) -> Rendered:
     """The guide as one PDF: the front matter, then every module."""
-    from ..render.pdfmerge import Part, merge
+    from ..render.pdfmerge import Part, merge, named_pages
 
     assert isinstance(state, _Laid)
     plan = state.plan
     (front,) = results
+    held = state.held | (named_pages(front.data).keys() - state.stubs)
+    missing = sorted(state.stubs.union(*plan.stubs) - held)
     parts = [Part(front.data, roman=True, stubs=state.stubs)]
     parts += [
         Part(result.data, label_prefix=f"{number}-", stubs=stubs)
         for number, stubs, result in zip(plan.numbers, plan.stubs, state.modules, strict=True)
     ]
     problems = sorted({m for r in (front, *state.modules) for m in r.messages})
-    problems += [f"No anchor #{name} for internal URI reference" for name in state.missing]
+    problems += [f"No anchor #{name} for internal URI reference" for name in missing]
     warnings = tuple(
         Diagnostic(plan.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
     )
