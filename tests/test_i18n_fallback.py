@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pimlearn.package.cache import CACHE_DIR
 from pimlearn.pipeline import BuildOptions, BuildResult, build
 
 COURSE = "title: Safety course\nversion: 1.0.0\nlocales: [en, fa, sw]\nmodules: [safety, exits]\n"
@@ -84,7 +85,7 @@ def test_fallback_ui_strings_are_marked_in_every_html_output(
 def test_no_mark_leaks_into_any_file(no_catalog_build: tuple[Path, BuildResult]) -> None:
     dist, _ = no_catalog_build
     for path in dist.rglob("*"):
-        if not path.is_file():
+        if not path.is_file() or CACHE_DIR in path.relative_to(dist).parts:  # the build cache is no output
             continue
         if path.suffix in (".zip", ".pptx"):
             with zipfile.ZipFile(path) as archive:

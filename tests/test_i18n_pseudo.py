@@ -48,6 +48,10 @@ ALLOWED = {word for name in NAMES.values() for word in re.findall(r"[^\W\d_]+", 
 """Language names in the switcher are written in their own language on purpose."""
 
 
+ROMAN = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")
+"""Page numbers of the guide's front matter (i, ii, iii: CSS lower-roman), numbers rather than words."""
+
+
 @functools.cache
 def value_words() -> frozenset[str]:
     """Words of the modules' {{ values }}: names and places, filled in after translation and never translated."""
@@ -161,7 +165,7 @@ def lowercase_words(text: str) -> list[str]:
     text = re.sub(r"\b(https?://|www\.)\S+", " ", text)
     text = re.sub(r"\S+\.(svg|png|jpe?g|html|css|js|zip|pdf|pptx)\b", " ", text)
     allowed = ALLOWED | value_words()
-    return [w for w in LOWERCASE_WORD.findall(text) if w not in allowed]
+    return [w for w in LOWERCASE_WORD.findall(text) if w not in allowed and not ROMAN.fullmatch(w)]
 
 
 # --------------------------------------------------------------------------- the test
