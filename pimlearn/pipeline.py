@@ -24,7 +24,7 @@ from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
-from .model import Course, Loc, Project
+from .model import Course, Loc, Module, Project
 from .package.artifact import Artifact
 from .package.cache import BuildCache, diagnostic_from_json, diagnostic_json
 from .package.writer import WriteReport, planned_files, write_artifacts
@@ -196,6 +196,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                     per_module=options.per_module,
                     source_date_epoch=epoch,
                     content_date=None if epoch is not None else content_date(Path(project.root), course, locale),
+                    module_dates=() if epoch is not None else module_dates(Path(project.root), course, locale),
                     formats=names,
                 )
             )
@@ -265,12 +266,21 @@ def _task_key(cache: BuildCache, ctx: RenderContext, name: str) -> str:
 
 def content_date(root: Path, course: Course, locale: str) -> int | None:
     """The newest modification time of the course's sources in ``locale``: its folder, modules and catalogs."""
+    return _newest(root, course, course.modules, locale)
+
+
+def module_dates(root: Path, course: Course, locale: str) -> tuple[tuple[str, int | None], ...]:
+    """Per module, the newest modification time of its own sources and its course's, in ``locale`` (a handout's)."""
+    return tuple((m.id, _newest(root, course, (m,), locale)) for m in course.modules)
+
+
+def _newest(root: Path, course: Course, modules: Sequence[Module], locale: str) -> int | None:
     from .i18n.catalogs import catalog_file
 
     newest: float | None = None
-    folders = [course.directory, *(m.directory for m in course.modules)]
+    folders = [course.directory, *(m.directory for m in modules)]
     files = [p for rel in folders if rel for p in (root / rel).rglob("*")]
-    domains = [f"course-{course.id}", *(f"module-{m.id}" for m in course.modules)]
+    domains = [f"course-{course.id}", *(f"module-{m.id}" for m in modules)]
     files += [p for d in domains if (p := catalog_file(root / "locales", locale, d)) is not None]
     for path in files:
         try:

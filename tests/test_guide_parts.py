@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,3 +236,19 @@ def test_right_to_left_footers_keep_the_page_label_in_order(tmp_path: Path) -> N
     page = labels.index("1-2") + 1
     text = pdf_text(path, page, page)
     assert "1-2" in text and "2-1" not in text
+
+
+def test_an_edit_lays_out_that_modules_handout_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without SOURCE_DATE_EPOCH a handout is dated by its module's sources: the others stay as they were.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    root = project(tmp_path)
+    build(root, BuildOptions(formats=("handout",), jobs=1))
+    jobs = root / "dist" / CACHE_DIR / JOBS
+    before = set(jobs.glob("*.bin"))
+    assert len(before) == 3
+    edited = root / "modules/m2/module.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Intro.", "Intro:"), encoding="utf-8")
+    later = edited.stat().st_mtime + 100
+    os.utime(edited, (later, later))
+    build(root, BuildOptions(formats=("handout",), jobs=1))
+    assert len(set(jobs.glob("*.bin")) - before) == 1

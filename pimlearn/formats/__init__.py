@@ -40,8 +40,17 @@ class RenderContext:
     """When the course's sources in this locale last changed (newest modification time of its course folder,
     module folders and catalogs): the guide's date when ``SOURCE_DATE_EPOCH`` is unset, so an unchanged
     input gives an unchanged file."""
+    module_dates: tuple[tuple[str, int | None], ...] = ()
+    """Per module id, when its own sources and its course's last changed in this locale (its handout's date:
+    an edit of one module leaves the other handouts as they were)."""
     formats: tuple[str, ...] = ()
     """Every format of this build (so an output links only to outputs that exist); empty when unknown."""
+
+    def date_of(self, module_id: str | None = None) -> int | None:
+        """An output's date: ``SOURCE_DATE_EPOCH``, else when its sources last changed (the course's, or a module's)."""
+        if self.source_date_epoch is not None:
+            return self.source_date_epoch
+        return dict(self.module_dates).get(module_id, self.content_date) if module_id else self.content_date
 
     @property
     def locale(self) -> str:

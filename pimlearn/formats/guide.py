@@ -266,7 +266,7 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
                 )
             )
         modules.append(_module_view(ctx, tpl, slot))
-    when = document_date(ctx.source_date_epoch if ctx.source_date_epoch is not None else ctx.content_date)
+    when = document_date(ctx.date_of())
     title = text_html(course.title, options)
     context: dict[str, Any] = {
         "course": course,

@@ -128,5 +128,5 @@ def handout_html(ctx: RenderContext, tpl: Templates, deck: Deck, images: ModuleI
         module_title=text_html(module.title, options),
         summary=text_html(module.summary, options),
         generator=f"pimlearn {__version__}",
-        date=document_date(ctx.source_date_epoch if ctx.source_date_epoch is not None else ctx.content_date)["w3c"],
+        date=document_date(ctx.date_of(deck.module.id))["w3c"],
     )

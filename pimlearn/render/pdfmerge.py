@@ -168,23 +168,19 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def _pairs(tree: Any, leaves: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of a number tree (``leaves="/Nums"``) or a name tree (``"/Names"``), kids too."""
+    flat = tree.get(leaves)
+    if flat is not None:
+        for i in range(0, len(flat) - 1, 2):
+            yield flat[i], flat[i + 1]
+    for kid in tree.get("/Kids", ()):
+        yield from _pairs(kid, leaves)
+
+
 def _numbers(tree: Any) -> Iterator[tuple[int, Any]]:
-    """The (key, value) pairs of a number tree (``/Nums`` and ``/Kids``)."""
-    nums = tree.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums) - 1, 2):
-            yield int(nums[i]), nums[i + 1]
-    for kid in tree.get("/Kids", ()):
-        yield from _numbers(kid)
-
-
-def _names(tree: Any) -> Iterator[tuple[str, Any]]:
-    names = tree.get("/Names")
-    if names is not None:
-        for i in range(0, len(names) - 1, 2):
-            yield str(names[i]), names[i + 1]
-    for kid in tree.get("/Kids", ()):
-        yield from _names(kid)
+    """The (key, value) pairs of a number tree."""
+    return ((int(key), value) for key, value in _pairs(tree, "/Nums"))
 
 
 def _dests(doc: Any) -> Iterator[tuple[str, Any]]:
@@ -192,8 +188,8 @@ def _dests(doc: Any) -> Iterator[tuple[str, Any]]:
     names = doc.Root.get("/Names")
     tree = names.get("/Dests") if names is not None else None
     if tree is not None:
-        for name, dest in _names(tree):
-            yield name, dest.get("/D", dest) if hasattr(dest, "keys") else dest
+        for name, dest in _pairs(tree, "/Names"):
+            yield str(name), dest.get("/D", dest) if hasattr(dest, "keys") else dest
 
 
 def _copy(out: Any, value: Any, pages: dict[Any, Any]) -> Any:
