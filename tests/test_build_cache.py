@@ -251,7 +251,7 @@ def test_a_build_with_nothing_to_do_still_notices_a_stray_file_or_a_damaged_reco
 
 def test_slides_and_pptx_of_one_context_fit_each_deck_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pimlearn.diagnostics import Reporter
-    from pimlearn.formats import pptx, slides
+    from pimlearn.formats import finish, pptx, slides
     from pimlearn.load import load_project
     from pimlearn.pipeline import plan
 
@@ -266,7 +266,7 @@ def test_slides_and_pptx_of_one_context_fit_each_deck_once(tmp_path: Path, monke
         return real(*args, **kwargs)  # type: ignore[arg-type]  # only counted
 
     monkeypatch.setattr(slides, "build_deck", counted)
-    html, deck = slides.render(contexts[0]), pptx.render(contexts[0])
+    html, deck = slides.render(contexts[0]), finish(pptx.render(contexts[0]))
     assert len(calls) == 1  # one module, one fit for both formats
     assert any(a.path.endswith(".html") for a in html.artifacts) and any(
         a.path.endswith(".pptx") for a in deck.artifacts

@@ -1,4 +1,4 @@
-"""The facilitator guide laid out module by module: the joined PDF is whole, and only what changed is laid out again."""
+"""Outputs made module by module (the guide, handouts, PPTX decks): whole when joined, only what changed made again."""
 
 from __future__ import annotations
 
@@ -252,3 +252,23 @@ def test_an_edit_lays_out_that_modules_handout_only(tmp_path: Path, monkeypatch:
     os.utime(edited, (later, later))
     build(root, BuildOptions(formats=("handout",), jobs=1))
     assert len(set(jobs.glob("*.bin")) - before) == 1
+
+
+def test_an_edit_makes_that_modules_pptx_deck_only(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    build(root, BuildOptions(formats=("pptx",), jobs=1))
+    jobs = root / "dist" / CACHE_DIR / JOBS
+    before = {p.name: p.read_bytes() for p in jobs.glob("*.bin")}
+    decks = {p.name: p.read_bytes() for p in (root / "dist/c1/en/slides").glob("*.pptx")}
+    assert len(before) == len(decks) == 3
+    edited = root / "modules/m2/module.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Intro.", "Intro:"), encoding="utf-8")
+    build(root, BuildOptions(formats=("pptx",), jobs=1))
+    assert len({p.name for p in jobs.glob("*.bin")} - set(before)) == 1
+    after = {p.name: p.read_bytes() for p in (root / "dist/c1/en/slides").glob("*.pptx")}
+    assert [name for name in sorted(after) if after[name] != decks[name]] == ["m2.pptx"]
+    # A new course title is on every deck's title slide: every deck is made again.
+    course = root / "courses/c1/course.yml"
+    course.write_text(course.read_text(encoding="utf-8").replace("Parts course", "Parts course, revised"), "utf-8")
+    build(root, BuildOptions(formats=("pptx",), jobs=1))
+    assert len({p.name for p in jobs.glob("*.bin")} - set(before)) == 1 + 3
