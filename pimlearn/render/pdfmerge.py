@@ -73,7 +73,7 @@ def merge(parts: Sequence[Part]) -> bytes:
         # A stub nobody else holds keeps its own destination (its link points at itself; the guide warns of it).
         stubs = {name: dest for name, dest in _dests(out) if name in parts[0].stubs}
         labels: list[Any] = [0, _label(parts[0])]
-        bookmarks = [(title, page, location, children) for title, page, location, children in _outline(out)]
+        bookmarks = _outline(out)
         for part in parts[1:]:
             src = pikepdf.open(io.BytesIO(part.pdf))
             sources.append(src)
