@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Reporter
-from .formats import JobResult, RenderContext, Rendered, Staged, default_formats, formats, timed
+from .formats import Job, JobResult, RenderContext, Rendered, Staged, default_formats, formats
 from .formats.scorm import check_course as check_scorm
 from .i18n.locales import close_locales, is_locale_code, locale_problem
 from .i18n.translate import Translations
 from .i18n.validate import check_catalogs
 from .load import load_project
-from .model import Course, Loc, Module, Project
+from .model import Course, Loc, Project
 from .package.artifact import Artifact
 from .package.cache import BuildCache, diagnostic_from_json, diagnostic_json
 from .package.writer import WriteReport, planned_files, write_artifacts
@@ -188,6 +188,7 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
     for course in project.courses:
         locales = tuple(dict.fromkeys((*(options.locales or course.locales), *options.extra_locales)))
         for locale in locales:
+            dates = (None, ()) if epoch is not None else source_dates(Path(project.root), course, locale)
             contexts.append(
                 RenderContext(
                     project_root=Path(project.root),
@@ -195,8 +196,8 @@ def plan(project: Project, options: BuildOptions, translations: Translations | N
                     built_locales=tuple(dict.fromkeys((*course.locales, *locales))),
                     per_module=options.per_module,
                     source_date_epoch=epoch,
-                    content_date=None if epoch is not None else content_date(Path(project.root), course, locale),
-                    module_dates=() if epoch is not None else module_dates(Path(project.root), course, locale),
+                    content_date=dates[0],
+                    module_dates=dates[1],
                     formats=names,
                 )
             )
@@ -266,30 +267,37 @@ def _task_key(cache: BuildCache, ctx: RenderContext, name: str) -> str:
 
 def content_date(root: Path, course: Course, locale: str) -> int | None:
     """The newest modification time of the course's sources in ``locale``: its folder, modules and catalogs."""
-    return _newest(root, course, course.modules, locale)
+    return source_dates(root, course, locale)[0]
 
 
-def module_dates(root: Path, course: Course, locale: str) -> tuple[tuple[str, int | None], ...]:
-    """Per module, the newest modification time of its own sources and its course's, in ``locale`` (a handout's)."""
-    return tuple((m.id, _newest(root, course, (m,), locale)) for m in course.modules)
+def source_dates(root: Path, course: Course, locale: str) -> tuple[int | None, tuple[tuple[str, int | None], ...]]:
+    """When the course's sources in ``locale`` last changed, and per module when its own or its course's did.
 
-
-def _newest(root: Path, course: Course, modules: Sequence[Module], locale: str) -> int | None:
+    The course's folder and catalog are read once, each module's folder and catalog once: the course's
+    date is the newest of them all, a module's (its handout's date) the newer of its own and the course's.
+    """
     from .i18n.catalogs import catalog_file
 
-    newest: float | None = None
-    folders = [course.directory, *(m.directory for m in modules)]
-    files = [p for rel in folders if rel for p in (root / rel).rglob("*")]
-    domains = [f"course-{course.id}", *(f"module-{m.id}" for m in modules)]
-    files += [p for d in domains if (p := catalog_file(root / "locales", locale, d)) is not None]
-    for path in files:
-        try:
-            if path.is_file():
-                mtime = path.stat().st_mtime
-                newest = mtime if newest is None else max(newest, mtime)
-        except OSError:
-            continue
-    return int(newest) if newest is not None else None
+    def newest(folder: str, domain: str) -> float | None:
+        files = list((root / folder).rglob("*")) if folder else []
+        if (catalog := catalog_file(root / "locales", locale, domain)) is not None:
+            files.append(catalog)
+        times = []
+        for path in files:
+            try:
+                if path.is_file():
+                    times.append(path.stat().st_mtime)
+            except OSError:
+                continue
+        return max(times, default=None)
+
+    def later(*times: float | None) -> int | None:
+        known = [t for t in times if t is not None]
+        return int(max(known)) if known else None
+
+    own = newest(course.directory, f"course-{course.id}")
+    modules = [(m.id, newest(m.directory, f"module-{m.id}")) for m in course.modules]
+    return later(own, *(t for _, t in modules)), tuple((name, later(own, t)) for name, t in modules)
 
 
 def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered | Staged, float]:
@@ -297,6 +305,12 @@ def _render_one(task: tuple[RenderContext, str]) -> tuple[Rendered | Staged, flo
     start = time.perf_counter()
     result = formats()[name].renderer()(ctx)
     return result, time.perf_counter() - start
+
+
+def _run_job(job: Job) -> tuple[JobResult, float]:
+    """Run one job of a staged task and measure it (in a render process)."""
+    start = time.perf_counter()
+    return job.run(), time.perf_counter() - start
 
 
 def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float, cached: bool = False) -> Output:
@@ -357,7 +371,7 @@ def render_all(
                 waiting[index] = (result, found)
                 for position, job in enumerate(result.jobs):
                     if found[position] is None:
-                        running[pool.submit(timed, job)] = (index, position)
+                        running[pool.submit(_run_job, job)] = (index, position)
                 return
             result = resume(index, result, found)
         results[index] = result

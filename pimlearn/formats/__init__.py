@@ -13,7 +13,6 @@ their results. ``finish`` runs that protocol in one process.
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,12 +143,6 @@ def finish(result: Rendered | Staged, run: Callable[[Job], JobResult] = Job.run)
     while isinstance(result, Staged):
         result = result.resume(result.state, tuple(run(job) for job in result.jobs))
     return result
-
-
-def timed(job: Job) -> tuple[JobResult, float]:
-    """Run ``job`` and measure it (what a render worker does with a job)."""
-    start = time.perf_counter()
-    return job.run(), time.perf_counter() - start
 
 
 @dataclass(frozen=True)
