@@ -8,6 +8,7 @@ course, locale and format has been rendered without error.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -354,6 +355,7 @@ def render_all(
 
     A task that returns ``Staged`` has its jobs run in the same pool as the other tasks (or taken from
     ``cache``), then is resumed here; its time is that of the task, its jobs and its resumptions.
+    A ``local`` job runs here once the pool is done and its processes have ended (it needs much memory).
     """
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     results: list[Rendered | None] = [None] * len(tasks)
@@ -362,6 +364,8 @@ def render_all(
     running: dict[Future[Any], tuple[int, int]] = {}
     """A future's task, and its job's position (-1 for the task itself)."""
     waiting: dict[int, tuple[Staged, list[JobResult | None]]] = {}
+    later: list[tuple[int, int]] = []
+    """Local jobs waiting for the pool to end."""
 
     def settle(index: int, result: Rendered | Staged, pool: Executor) -> None:
         while isinstance(result, Staged):
@@ -369,9 +373,9 @@ def render_all(
             log.used.update(job.key for job in result.jobs)
             if any(r is None for r in found):
                 waiting[index] = (result, found)
-                for position, job in enumerate(result.jobs):
-                    if found[position] is None:
-                        running[pool.submit(_run_job, job)] = (index, position)
+                for position, made in enumerate(found):
+                    if made is None:
+                        submit(pool, index, position)
                 return
             result = resume(index, result, found)
         results[index] = result
@@ -379,17 +383,20 @@ def render_all(
             count = sum(r is not None for r in results)
             progress(count, len(tasks), _output(tasks[index], result, seconds[index]))
 
+    def submit(pool: Executor, index: int, position: int) -> None:
+        job = waiting[index][0].jobs[position]
+        if job.local and not isinstance(pool, _Inline):
+            later.append((index, position))
+        else:
+            running[pool.submit(_run_job, job)] = (index, position)
+
     def resume(index: int, staged: Staged, found: Sequence[JobResult | None]) -> Rendered | Staged:
         start = time.perf_counter()
         result = staged.resume(staged.state, tuple(r for r in found if r is not None))
         seconds[index] += time.perf_counter() - start
         return result
 
-    # One task may still be many jobs (the guide of a course in one locale): a pool even then.
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 and tasks else _Inline() as pool:
-        # Longest first (the guide, whose jobs then fill the pool, then the PowerPoint decks).
-        for index in sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0)):
-            running[pool.submit(_render_one, tasks[index])] = (index, -1)
+    def drain(pool: Executor) -> None:
         while running:
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
@@ -405,6 +412,22 @@ def render_all(
                 if all(r is not None for r in found):
                     del waiting[index]
                     settle(index, resume(index, staged, found), pool)
+
+    forked = workers > 1 and bool(tasks)
+    if forked:
+        # Imported once here, the libraries' code is shared by the forked processes, not loaded by each.
+        for library in sorted({lib for _, name in tasks for lib in formats()[name].libraries}):
+            importlib.import_module(library)
+    # One task may still be many jobs (the guide of a course in one locale): a pool even then.
+    with ProcessPoolExecutor(max_workers=workers) if forked else _Inline() as pool:
+        # Longest first (the guide, whose jobs then fill the pool, then the PowerPoint decks).
+        for index in sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0)):
+            running[pool.submit(_render_one, tasks[index])] = (index, -1)
+        drain(pool)
+    with _Inline() as here:
+        while later:
+            submit(here, *later.pop(0))
+            drain(here)
     for (_, name), took in zip(tasks, seconds, strict=True):
         timings.stages[f"render:{name}"] = timings.stages.get(f"render:{name}", 0.0) + took
     return [r for r in results if r is not None], seconds, log

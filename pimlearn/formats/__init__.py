@@ -119,6 +119,9 @@ class Job:
     key: str
     fn: Callable[..., JobResult]
     args: tuple[object, ...]
+    local: bool = False
+    """Run in the build's own process once the render processes have ended: for work that needs much memory
+    at once (joining the guide's parts), so it is not added to the processes' own."""
 
     def run(self) -> JobResult:
         """Do the work here."""
@@ -154,6 +157,8 @@ class Format:
     module: str = field(repr=False)
     default: bool = True
     """Built when no ``-f`` is given (a lossy export is built only when asked for)."""
+    libraries: tuple[str, ...] = ()
+    """The heavy libraries its renderer imports: loaded before render processes start, so they share them."""
 
     def renderer(self) -> Callable[[RenderContext], Rendered | Staged]:
         """The format's ``render`` function (imports its module on first use)."""
@@ -164,20 +169,27 @@ class Format:
 _FORMATS: dict[str, Format] = {}
 
 
-def register(name: str, summary: str, module: str, default: bool = True) -> None:
+def register(name: str, summary: str, module: str, default: bool = True, libraries: tuple[str, ...] = ()) -> None:
     """Add a format; names are unique."""
     if name in _FORMATS:
         raise ValueError(f"format {name!r} is already registered")
-    _FORMATS[name] = Format(name, summary, module, default)
+    _FORMATS[name] = Format(name, summary, module, default, libraries)
 
 
 register("scorm12", "SCORM 1.2 packages for any LMS", "pimlearn.formats.scorm12")
 register("scorm2004", "SCORM 2004 4th Edition packages", "pimlearn.formats.scorm2004")
 register("web", "the course as plain, responsive HTML pages", "pimlearn.formats.web")
 register("slides", "a self-contained HTML slide deck per module, with speaker view", "pimlearn.formats.slides")
-register("pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx")
-register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide")
-register("handout", "a participants' handout PDF per module, 3 or 6 slides to a page", "pimlearn.formats.handout")
+register(
+    "pptx", "an editable PowerPoint deck per module, with speaker notes", "pimlearn.formats.pptx", libraries=("pptx",)
+)
+register("guide", "the facilitator guide as a print-ready PDF", "pimlearn.formats.guide", libraries=("weasyprint",))
+register(
+    "handout",
+    "a participants' handout PDF per module, 3 or 6 slides to a page",
+    "pimlearn.formats.handout",
+    libraries=("weasyprint",),
+)
 register("moodle-xml", "every question as a Moodle XML question bank", "pimlearn.formats.moodle_xml")
 register("qti", "every question as an IMS QTI 2.1 package (Canvas, Blackboard...)", "pimlearn.formats.qti")
 register(

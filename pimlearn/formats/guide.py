@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -106,9 +106,9 @@ def _modules_laid_out(state: object, results: tuple[JobResult, ...]) -> Staged:
     return Staged((layout_job(front, state.front_css),), _assemble, laid)
 
 
-def _assemble(state: object, results: tuple[JobResult, ...]) -> Rendered:
-    """The guide as one PDF: the front matter, then every module."""
-    from ..render.pdfmerge import Part, merge, named_pages
+def _assemble(state: object, results: tuple[JobResult, ...]) -> Staged:
+    """The front matter and every module, to be joined into one PDF (``_joined``)."""
+    from ..render.pdfmerge import Part, merge_job, named_pages
 
     assert isinstance(state, _Laid)
     plan = state.plan
@@ -125,7 +125,13 @@ def _assemble(state: object, results: tuple[JobResult, ...]) -> Rendered:
     warnings = tuple(
         Diagnostic(plan.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
     )
-    return Rendered((Artifact(plan.path, merge(parts)),), plan.diagnostics + warnings)
+    return Staged((merge_job(parts),), _joined, (plan.path, plan.diagnostics + warnings))
+
+
+def _joined(state: object, results: tuple[JobResult, ...]) -> Rendered:
+    """The guide, joined."""
+    path, diagnostics = cast(tuple[str, tuple[Diagnostic, ...]], state)
+    return Rendered((Artifact(path, results[0].data),), diagnostics)
 
 
 # --------------------------------------------------------------------------- the document

@@ -13,15 +13,23 @@ others with everything that points at them:
   the destination of the part that really holds the name wins;
 - bookmarks, in part order, each pointing at its page;
 - page labels, so a viewer shows the page numbers printed in the footers (``ii``, ``3-5``).
+
+Parts are opened one at a time: once a part is copied, the streams it gave (page contents,
+fonts, images) are given their bytes in the merged file and the part is closed, so a
+40-module guide holds one part in memory beside the merged file, not all of them (pikepdf
+copies a stream's data lazily, from its source, when the merged file is saved).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ..formats import Job, JobResult
 
 
 @dataclass(frozen=True)
@@ -57,79 +65,160 @@ def page_count(pdf: bytes) -> int:
         return len(doc.pages)
 
 
+def merge_job(parts: Sequence[Part]) -> Job:
+    """Joining ``parts`` as a job, keyed by them. It runs in the build's own process after the render
+    processes: pikepdf holds every object of the joined file at once (about 100 MB for a 40-module guide)."""
+    from ..package.cache import stable_bytes
+
+    digest = hashlib.sha256(b"pdf-merge\0")
+    for part in parts:
+        digest.update(hashlib.sha256(part.pdf).digest() + stable_bytes((part.label_prefix, part.roman, part.stubs)))
+    return Job(digest.hexdigest(), _merged, (tuple(parts),), local=True)
+
+
+def _merged(parts: tuple[Part, ...]) -> JobResult:
+    return JobResult(merge(parts))
+
+
 def merge(parts: Sequence[Part]) -> bytes:
     """The parts as one PDF, in order (the first gives the document's catalog and metadata)."""
     import pikepdf
 
-    out = pikepdf.open(io.BytesIO(parts[0].pdf))
-    sources = [out]
-    try:
+    with pikepdf.open(io.BytesIO(parts[0].pdf)) as out:
+        joined = _Joined.start(out, parts[0])
+        for part in parts[1:]:
+            with pikepdf.open(io.BytesIO(part.pdf)) as src:
+                joined.add(src, part)
+        return joined.save()
+
+
+@dataclass
+class _Joined:
+    """The merged file while parts are added to it: what its catalog will point at."""
+
+    out: Any
+    document: Any
+    """The structure tree's ``Document`` element, which every part's elements join."""
+    kids: list[Any]
+    nums: list[tuple[int, Any]]
+    """The parent tree's pairs."""
+    next_key: int
+    dests: dict[str, Any]
+    stubs: dict[str, Any]
+    labels: list[Any]
+    bookmarks: list[Bookmark]
+
+    @classmethod
+    def start(cls, out: Any, part: Part) -> _Joined:
+        """The first part, which gives the merged file its catalog."""
         tree = out.Root.StructTreeRoot
         document = _document(tree)
-        kids = _as_list(document.get("/K"))
         nums = list(_numbers(tree.ParentTree))
-        next_key = max((key for key, _ in nums), default=-1) + 1
-        dests = {name: dest for name, dest in _dests(out) if name not in parts[0].stubs}
-        # A stub nobody else holds keeps its own destination (its link points at itself; the guide warns of it).
-        stubs = {name: dest for name, dest in _dests(out) if name in parts[0].stubs}
-        labels: list[Any] = [0, _label(parts[0])]
-        bookmarks = _outline(out)
-        for part in parts[1:]:
-            src = pikepdf.open(io.BytesIO(part.pdf))
-            sources.append(src)
-            first = len(out.pages)
-            labels += [first, _label(part)]
-            src_tree = src.Root.StructTreeRoot
-            src_nums = list(_numbers(src_tree.ParentTree))
-            offset = next_key
-            # Shift the part's parent-tree keys before its pages are copied, so the copies carry the new ones.
-            for page in src.pages:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annot in page.obj.get("/Annots", ()):
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + offset
-            src_kids = _as_list(_document(src_tree).get("/K"))
-            for kid in src_kids:
-                if isinstance(kid, pikepdf.Dictionary) and "/P" in kid:
-                    del kid["/P"]  # else copying it would drag the part's whole tree along
-            with warnings.catch_warnings():
-                # pikepdf warns that named destinations are not copied with pages: they are, below.
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                out.pages.extend(src.pages)
-            pages = {page.obj.objgen: out.pages[first + n].obj for n, page in enumerate(src.pages)}
-            for key, value in src_nums:
-                nums.append((key + offset, _copy(out, value, pages)))
-            next_key = offset + max((key for key, _ in src_nums), default=-1) + 1
-            for kid in src_kids:
-                copied = _copy(out, kid, pages)
-                if isinstance(copied, pikepdf.Dictionary):
-                    copied.P = document
-                kids.append(copied)
-            for name, dest in _dests(src):
-                if name not in part.stubs:
-                    dests[name] = _copy(out, dest, pages)
-                elif name not in stubs:
-                    stubs[name] = _copy(out, dest, pages)
-            bookmarks += [_shift(item, first) for item in _outline(src)]
-        document.K = pikepdf.Array(kids)
-        tree.ParentTree = out.make_indirect(
-            pikepdf.Dictionary(Nums=pikepdf.Array([x for key, value in sorted(nums, key=_first) for x in (key, value)]))
+        found = list(_dests(out))
+        return cls(
+            out,
+            document,
+            _as_list(document.get("/K")),
+            nums,
+            max((key for key, _ in nums), default=-1) + 1,
+            {name: dest for name, dest in found if name not in part.stubs},
+            # A stub nobody else holds keeps its own destination (its link points at itself; the guide warns of it).
+            {name: dest for name, dest in found if name in part.stubs},
+            [0, _label(part)],
+            _outline(out),
         )
-        tree.ParentTreeNextKey = next_key
-        dests = {**stubs, **dests}
+
+    def add(self, src: Any, part: Part) -> None:
+        """Copy ``src``'s pages and everything pointing at them; then ``src`` may be closed."""
+        import pikepdf
+
+        out = self.out
+        first = len(out.pages)
+        self.labels += [first, _label(part)]
+        src_tree = src.Root.StructTreeRoot
+        src_nums = list(_numbers(src_tree.ParentTree))
+        offset = self.next_key
+        # Shift the part's parent-tree keys before its pages are copied, so the copies carry the new ones.
+        for page in src.pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        src_kids = _as_list(_document(src_tree).get("/K"))
+        for kid in src_kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/P" in kid:
+                del kid["/P"]  # else copying it would drag the part's whole tree along
+        with warnings.catch_warnings():
+            # pikepdf warns that named destinations are not copied with pages: they are, below.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(src.pages)
+        pages = {page.obj.objgen: out.pages[first + n].obj for n, page in enumerate(src.pages)}
+        for key, value in src_nums:
+            self.nums.append((key + offset, _copy(out, value, pages)))
+        self.next_key = offset + max((key for key, _ in src_nums), default=-1) + 1
+        for kid in src_kids:
+            copied = _copy(out, kid, pages)
+            if isinstance(copied, pikepdf.Dictionary):
+                copied.P = self.document
+            self.kids.append(copied)
+        for name, dest in _dests(src):
+            if name not in part.stubs:
+                self.dests[name] = _copy(out, dest, pages)
+            elif name not in self.stubs:
+                self.stubs[name] = _copy(out, dest, pages)
+        self.bookmarks += [_shift(item, first) for item in _outline(src)]
+        # WeasyPrint's streams are all on the pages (contents, resources, annotations' appearances).
+        _own_streams(list(pages.values()))
+
+    def save(self) -> bytes:
+        """The merged file, its structure tree, destinations, labels and bookmarks made whole."""
+        import pikepdf
+
+        out = self.out
+        tree = out.Root.StructTreeRoot
+        self.document.K = pikepdf.Array(self.kids)
+        pairs = [x for key, value in sorted(self.nums, key=_first) for x in (key, value)]
+        tree.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(pairs)))
+        tree.ParentTreeNextKey = self.next_key
+        dests = {**self.stubs, **self.dests}
         names = pikepdf.Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])])
         out.Root.Names = pikepdf.Dictionary(Dests=out.make_indirect(pikepdf.Dictionary(Names=names)))
-        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(self.labels))
         with out.open_outline() as outline:
-            outline.root[:] = [_item(out, bookmark) for bookmark in bookmarks]
+            outline.root[:] = [_item(out, bookmark) for bookmark in self.bookmarks]
         buffer = io.BytesIO()
         # A content hash for the identifier: the same parts give the same file.
         out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
-    finally:
-        for doc in sources:
-            doc.close()
+
+
+def _own_streams(roots: Sequence[Any]) -> None:
+    """Give every stream reachable from ``roots`` (copied from another file) its raw bytes, encoded as they were.
+
+    pikepdf reads a copied stream's data from its source file only when the merged file is
+    saved; written here, it no longer needs the source. ``/P`` and ``/Parent`` lead back up
+    the trees (to other parts' objects): they are not followed.
+    """
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    todo = list(roots)
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, pikepdf.Array):
+            todo.extend(obj)
+            continue
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            encoding: Any = (obj.get("/Filter"), obj.get("/DecodeParms"))
+            obj.write(obj.read_raw_bytes(), filter=encoding[0], decode_parms=encoding[1])
+        todo.extend(value for key, value in obj.items() if key not in ("/P", "/Parent"))
 
 
 # --------------------------------------------------------------------------- helpers
