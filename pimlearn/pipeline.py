@@ -8,7 +8,9 @@ course, locale and format has been rendered without error.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import importlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -356,26 +358,39 @@ def render_all(
     A task that returns ``Staged`` has its jobs run in the same pool as the other tasks (or taken from
     ``cache``), then is resumed here; its time is that of the task, its jobs and its resumptions.
     A ``local`` job runs here once the pool is done and its processes have ended (it needs much memory).
+
+    Work waits in a queue here and goes to the pool as a process frees up: a later stage of a task first
+    (the guide's front matter, which the whole guide waits for), then longer formats, then in order.
     """
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     results: list[Rendered | None] = [None] * len(tasks)
     seconds = [0.0] * len(tasks)
+    stages = [0] * len(tasks)
     log = JobLog()
+    order = itertools.count()
+    queue: list[tuple[int, int, int, int, int]] = []
+    """(-stage, -weight, order, task, job position or -1 for the task itself), smallest first."""
     running: dict[Future[Any], tuple[int, int]] = {}
     """A future's task, and its job's position (-1 for the task itself)."""
     waiting: dict[int, tuple[Staged, list[JobResult | None]]] = {}
     later: list[tuple[int, int]] = []
     """Local jobs waiting for the pool to end."""
 
-    def settle(index: int, result: Rendered | Staged, pool: Executor) -> None:
+    def enqueue(index: int, position: int) -> None:
+        weight = _WEIGHT.get(tasks[index][1], 0)
+        heapq.heappush(queue, (-stages[index], -weight, next(order), index, position))
+
+    def settle(index: int, result: Rendered | Staged) -> None:
         while isinstance(result, Staged):
             found = [cache.load_job(job.key) if cache else None for job in result.jobs]
             log.used.update(job.key for job in result.jobs)
             if any(r is None for r in found):
                 waiting[index] = (result, found)
                 for position, made in enumerate(found):
-                    if made is None:
-                        submit(pool, index, position)
+                    if made is None and result.jobs[position].local and forked:
+                        later.append((index, position))
+                    elif made is None:
+                        enqueue(index, position)
                 return
             result = resume(index, result, found)
         results[index] = result
@@ -383,20 +398,23 @@ def render_all(
             count = sum(r is not None for r in results)
             progress(count, len(tasks), _output(tasks[index], result, seconds[index]))
 
-    def submit(pool: Executor, index: int, position: int) -> None:
-        job = waiting[index][0].jobs[position]
-        if job.local and not isinstance(pool, _Inline):
-            later.append((index, position))
-        else:
-            running[pool.submit(_run_job, job)] = (index, position)
-
     def resume(index: int, staged: Staged, found: Sequence[JobResult | None]) -> Rendered | Staged:
         start = time.perf_counter()
         result = staged.resume(staged.state, tuple(r for r in found if r is not None))
         seconds[index] += time.perf_counter() - start
+        stages[index] += 1
         return result
 
-    def drain(pool: Executor) -> None:
+    def pump(pool: Executor, capacity: int) -> None:
+        while queue and len(running) < capacity:
+            *_, index, position = heapq.heappop(queue)
+            if position < 0:
+                running[pool.submit(_render_one, tasks[index])] = (index, -1)
+            else:
+                running[pool.submit(_run_job, waiting[index][0].jobs[position])] = (index, position)
+
+    def drain(pool: Executor, capacity: int) -> None:
+        pump(pool, capacity)
         while running:
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
@@ -404,30 +422,30 @@ def render_all(
                 made, took = future.result()
                 seconds[index] += took
                 if position < 0:
-                    settle(index, made, pool)
+                    settle(index, made)
                     continue
                 staged, found = waiting[index]
                 found[position] = made
                 log.made[staged.jobs[position].key] = made
                 if all(r is not None for r in found):
                     del waiting[index]
-                    settle(index, resume(index, staged, found), pool)
+                    settle(index, resume(index, staged, found))
+            pump(pool, capacity)
 
     forked = workers > 1 and bool(tasks)
     if forked:
         # Imported once here, the libraries' code is shared by the forked processes, not loaded by each.
         for library in sorted({lib for _, name in tasks for lib in formats()[name].libraries}):
             importlib.import_module(library)
+    for index in range(len(tasks)):
+        enqueue(index, -1)
     # One task may still be many jobs (the guide of a course in one locale): a pool even then.
     with ProcessPoolExecutor(max_workers=workers) if forked else _Inline() as pool:
-        # Longest first (the guide, whose jobs then fill the pool, then the PowerPoint decks).
-        for index in sorted(range(len(tasks)), key=lambda i: -_WEIGHT.get(tasks[i][1], 0)):
-            running[pool.submit(_render_one, tasks[index])] = (index, -1)
-        drain(pool)
-    with _Inline() as here:
-        while later:
-            submit(here, *later.pop(0))
-            drain(here)
+        drain(pool, workers)
+    forked = False
+    for index, position in later:
+        enqueue(index, position)
+    drain(_Inline(), 1)
     for (_, name), took in zip(tasks, seconds, strict=True):
         timings.stages[f"render:{name}"] = timings.stages.get(f"render:{name}", 0.0) + took
     return [r for r in results if r is not None], seconds, log

@@ -48,3 +48,35 @@ def test_a_local_job_runs_here_after_the_render_processes_end() -> None:
 def test_with_one_process_every_job_runs_here() -> None:
     rendered, _, _ = pipeline.render_all([(None, "fake")], 1, pipeline.Timings())  # type: ignore[list-item]
     assert [a.data.split()[0] for a in rendered[0].artifacts] == [str(os.getpid()).encode()] * 2
+
+
+RAN: list[str] = []
+
+
+def note(name: str) -> JobResult:
+    RAN.append(name)
+    return JobResult(name.encode())
+
+
+def two_stages(ctx: object) -> Staged:
+    """A target whose first job's result is needed to stage its second (like the guide's front matter)."""
+    return Staged((Job("a1", note, ("a1",)),), _second, None)
+
+
+def _second(state: object, results: tuple[JobResult, ...]) -> Staged:
+    return Staged((Job("a2", note, ("a2",)),), done, None)
+
+
+def many_jobs(ctx: object) -> Staged:
+    return Staged(tuple(Job(f"b{n}", note, (f"b{n}",)) for n in range(3)), done, None)
+
+
+def test_a_later_stage_goes_before_work_that_was_queued_earlier(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = sys.modules[__name__]
+    staged = {"a": Format("a", "", __name__), "b": Format("b", "", __name__)}
+    monkeypatch.setattr(pipeline, "formats", lambda: staged)
+    monkeypatch.setattr(module, "render", lambda ctx: two_stages(ctx) if ctx == "a" else many_jobs(ctx))
+    RAN.clear()
+    pipeline.render_all([("a", "a"), ("b", "b")], 1, pipeline.Timings())  # type: ignore[list-item]
+    # b's jobs were queued before a's second stage existed; a, nearer its end, still goes first.
+    assert RAN == ["a1", "a2", "b0", "b1", "b2"]
