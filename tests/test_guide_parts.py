@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -49,13 +50,16 @@ def project(root: Path) -> Path:
 
 @pytest.fixture
 def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """What was laid out in this process (builds with ``jobs=1`` lay out here): module titles, "front"."""
+    """What was laid out in this process (builds with ``jobs=1`` lay out here): module titles, "cover", "front"."""
     seen: list[str] = []
     real = pdf_module.layout
     marker = 'class="module-name">'
 
     def counting(html: str, css: str) -> JobResult:
-        seen.append(html.split(marker, 1)[1].split("<", 1)[0] if marker in html else "front")
+        if marker in html:
+            seen.append(html.split(marker, 1)[1].split("<", 1)[0])
+        else:
+            seen.append("cover" if 'class="cover"' in html else "front")
         return real(html, css)
 
     monkeypatch.setattr("pimlearn.render.pdf.layout", counting)
@@ -177,7 +181,7 @@ def test_a_link_to_no_anchor_is_reported(tmp_path: Path) -> None:
 def test_an_edit_lays_out_its_module_and_the_front_matter_only(tmp_path: Path, layouts: list[str]) -> None:
     root = project(tmp_path)
     build_guide(root)
-    assert sorted(layouts) == ["One", "Three", "Two", "front"]
+    assert sorted(layouts) == ["One", "Three", "Two", "cover", "front"]
     layouts.clear()
     # A word of the same length: module two's pages stay where they were, so the contents need no new layout.
     text = (root / "modules/m2/module.md").read_text(encoding="utf-8")
@@ -194,7 +198,24 @@ def test_an_edit_lays_out_its_module_and_the_front_matter_only(tmp_path: Path, l
     # What the cache gave back is what a clean build makes.
     layouts.clear()
     assert build_guide(root, force=True) == incremental
-    assert len(layouts) == 4
+    assert len(layouts) == 5
+
+
+def test_a_new_date_lays_out_the_cover_only(
+    tmp_path: Path, layouts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``SOURCE_DATE_EPOCH`` the guide is dated by its sources' newest change: on the cover alone."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    root = project(tmp_path)
+    source = root / "modules/m2/module.md"
+    os.utime(source, (1_700_000_000, 1_700_000_000))
+    build_guide(root)
+    layouts.clear()
+    os.utime(source, (1_800_000_000, 1_800_000_000))  # a later day: the cover's date and the PDF's change
+    guide = build_guide(root)
+    assert layouts == ["cover"]  # not the module (its text is the same), nor the contents
+    with pikepdf.open(io.BytesIO(guide)) as pdf:
+        assert str(pdf.open_metadata().get("xmp:ModifyDate", "")).startswith("2027-01-15")
 
 
 def test_a_damaged_cached_layout_is_made_again(tmp_path: Path, layouts: list[str]) -> None:
@@ -202,7 +223,7 @@ def test_a_damaged_cached_layout_is_made_again(tmp_path: Path, layouts: list[str
     clean = build_guide(root)
     jobs = root / "dist" / CACHE_DIR / JOBS
     results = sorted(jobs.glob("*.bin"))
-    assert len(results) == 5  # four layouts, and the parts joined
+    assert len(results) == 6  # five layouts (cover, front matter, three modules), and the parts joined
     for path in results:  # one flipped byte in every stored result
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0xFF
@@ -211,7 +232,7 @@ def test_a_damaged_cached_layout_is_made_again(tmp_path: Path, layouts: list[str
     (root / "modules/m3/module.md").write_text(module("Three") + "\n", encoding="utf-8")
     layouts.clear()
     build_guide(root)
-    assert len(layouts) == 4  # none of the damaged results was trusted
+    assert len(layouts) == 5  # none of the damaged results was trusted
     shutil.copy(tmp_path / "m3.md", root / "modules/m3/module.md")
     assert build_guide(root) == clean
 

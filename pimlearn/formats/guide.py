@@ -45,8 +45,10 @@ def pdf_path(ctx: RenderContext) -> str:
 
 
 def render(ctx: RenderContext) -> Staged:
-    """Render the facilitator guide of ``ctx.course`` in ``ctx.locale``: its modules' layouts, then the whole PDF."""
+    """Render the facilitator guide of ``ctx.course`` in ``ctx.locale``: its cover's and modules' layouts, then
+    the front matter's (which shows the modules' pages), then the whole PDF."""
     document = guide_document(ctx, templates(ctx.project_root, ctx.course))
+    cover, cover_stubs = borrow_anchors(document.cover)
     parts = tuple(borrow_anchors(html) for html in document.modules)
     state = _Plan(
         path=pdf_path(ctx),
@@ -54,10 +56,12 @@ def render(ctx: RenderContext) -> Staged:
         front=document.front,
         front_css=document.front_css,
         numbers=document.numbers,
+        cover_stubs=cover_stubs,
         stubs=tuple(stubs for _, stubs in parts),
         diagnostics=document.diagnostics,
     )
-    jobs = tuple(layout_job(html, css) for (html, _), css in zip(parts, document.module_css, strict=True))
+    modules = (layout_job(html, css) for (html, _), css in zip(parts, document.module_css, strict=True))
+    jobs = (layout_job(cover, document.cover_css), *modules)
     return Staged(jobs, _modules_laid_out, state)
 
 
@@ -70,6 +74,7 @@ class _Plan:
     front: str
     front_css: str
     numbers: tuple[int, ...]
+    cover_stubs: frozenset[str]
     stubs: tuple[frozenset[str], ...]
     """Per module, the anchors of other parts its links point at."""
     diagnostics: tuple[Diagnostic, ...]
@@ -77,14 +82,17 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _Laid:
-    """The plan with its modules laid out: what the front matter's layout is waiting for."""
+    """The plan with its cover and modules laid out: what the front matter's layout is waiting for."""
 
     plan: _Plan
+    cover: JobResult
     modules: tuple[JobResult, ...]
+    first_page: int
+    """The front matter's first page number (after the cover's pages)."""
     stubs: frozenset[str]
     """The front matter's links to the modules."""
     held: frozenset[str]
-    """The anchors the modules hold."""
+    """The anchors the cover and the modules hold."""
 
 
 _DATA_PAGE = re.compile(r'data-page="([^"]*)"')
@@ -92,35 +100,43 @@ _DATA_PAGE = re.compile(r'data-page="([^"]*)"')
 
 def _modules_laid_out(state: object, results: tuple[JobResult, ...]) -> Staged:
     """The front matter, with the page labels of the laid out modules in its contents and agenda."""
-    from ..render.pdfmerge import named_pages
+    from ..render.pdfmerge import named_pages, page_count
 
     assert isinstance(state, _Plan)
+    cover, *modules = results
     labels: dict[str, str] = {}
-    for number, stubs, result in zip(state.numbers, state.stubs, results, strict=True):
+    for number, stubs, result in zip(state.numbers, state.stubs, modules, strict=True):
         labels.update(
             (name, f"{number}-{page + 1}") for name, page in named_pages(result.data).items() if name not in stubs
         )
     front = _DATA_PAGE.sub(lambda m: f'data-page="{labels.get(m.group(1), "?")}"', state.front)
     front, front_stubs = borrow_anchors(front)
-    laid = _Laid(state, results, front_stubs, frozenset(labels))
-    return Staged((layout_job(front, state.front_css),), _assemble, laid)
+    held = frozenset(labels) | (named_pages(cover.data).keys() - state.cover_stubs)
+    first = page_count(cover.data) + 1
+    laid = _Laid(state, cover, tuple(modules), first, front_stubs, held)
+    # The front matter's pages are numbered on from the cover's (its footers, and its own contents entries).
+    css = state.front_css + f"\n@page :first {{ counter-reset: page {first} }}\n"
+    return Staged((layout_job(front, css),), _assemble, laid)
 
 
 def _assemble(state: object, results: tuple[JobResult, ...]) -> Staged:
-    """The front matter and every module, to be joined into one PDF (``_joined``)."""
+    """The cover, the front matter and every module, to be joined into one PDF (``_joined``)."""
     from ..render.pdfmerge import Part, merge_job, named_pages
 
     assert isinstance(state, _Laid)
     plan = state.plan
     (front,) = results
     held = state.held | (named_pages(front.data).keys() - state.stubs)
-    missing = sorted(state.stubs.union(*plan.stubs) - held)
-    parts = [Part(front.data, roman=True, stubs=state.stubs)]
+    missing = sorted(state.stubs.union(plan.cover_stubs, *plan.stubs) - held)
+    parts = [
+        Part(state.cover.data, roman=True, stubs=plan.cover_stubs),
+        Part(front.data, roman=True, start=state.first_page, stubs=state.stubs),
+    ]
     parts += [
         Part(result.data, label_prefix=f"{number}-", stubs=stubs)
         for number, stubs, result in zip(plan.numbers, plan.stubs, state.modules, strict=True)
     ]
-    problems = sorted({m for r in (front, *state.modules) for m in r.messages})
+    problems = sorted({m for r in (state.cover, front, *state.modules) for m in r.messages})
     problems += [f"No anchor #{name} for internal URI reference" for name in missing]
     warnings = tuple(
         Diagnostic(plan.loc, "warning", f"facilitator guide: {message}", "guide-render") for message in problems
@@ -139,10 +155,13 @@ def _joined(state: object, results: tuple[JobResult, ...]) -> Rendered:
 
 @dataclass(frozen=True)
 class GuideDocument:
-    """The guide before layout: the front matter and one document per module, their stylesheets, what was noticed."""
+    """The guide before layout: the cover, the front matter and one document per module, their stylesheets, what
+    was noticed."""
 
+    cover: str
+    cover_css: str
     front: str
-    """Cover, contents, how to use the guide, agenda, materials (page labels not yet written: see ``render``)."""
+    """Contents, how to use the guide, agenda, materials (page labels not yet written: see ``render``)."""
     front_css: str
     modules: tuple[str, ...]
     module_css: tuple[str, ...]
@@ -152,9 +171,9 @@ class GuideDocument:
 
     @property
     def html(self) -> str:
-        """The whole guide as one HTML document (front matter, then every module), to read or check."""
-        bodies = [html.split("<body>", 1)[1].rsplit("</body>", 1)[0] for html in self.modules]
-        head, _, tail = self.front.rpartition("</body>")
+        """The whole guide as one HTML document (cover, front matter, then every module), to read or check."""
+        bodies = [html.split("<body>", 1)[1].rsplit("</body>", 1)[0] for html in (self.front, *self.modules)]
+        head, _, tail = self.cover.rpartition("</body>")
         return head + "".join(bodies) + "</body>" + tail
 
 
@@ -298,16 +317,18 @@ def guide_document(ctx: RenderContext, tpl: Templates) -> GuideDocument:
         "total_minutes": sum(m.slot.minutes for m in modules),
         "break_minutes": sum(m.slot.break_minutes for m in modules),
     }
+
+    def stylesheet(module: int | None, cover: bool = False) -> str:
+        page_number = page_counter(module, ctx.locale)
+        return tpl.render("guide/guide.css.j2", module=module, page_number=page_number, cover=cover, **context)
+
     return GuideDocument(
+        cover=tpl.render("guide/cover-part.html.j2", **context),
+        cover_css=stylesheet(None, cover=True),
         front=tpl.render("guide/front.html.j2", **context),
-        front_css=tpl.render("guide/guide.css.j2", module=None, page_number=page_counter(None, ctx.locale), **context),
+        front_css=stylesheet(None),
         modules=tuple(tpl.render("guide/part.html.j2", mod=mod, **context) for mod in modules),
-        module_css=tuple(
-            tpl.render(
-                "guide/guide.css.j2", module=mod.number, page_number=page_counter(mod.number, ctx.locale), **context
-            )
-            for mod in modules
-        ),
+        module_css=tuple(stylesheet(mod.number) for mod in modules),
         numbers=tuple(mod.number for mod in modules),
         diagnostics=tuple(diagnostics),
     )

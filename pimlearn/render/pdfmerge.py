@@ -41,6 +41,8 @@ class Part:
     """Printed before the page number in the part's labels (``3-``); empty for the part numbered in roman."""
     roman: bool = False
     """Pages labelled i, ii, iii (front matter)."""
+    start: int = 1
+    """The number of the part's first page."""
     stubs: frozenset[str] = frozenset()
 
 
@@ -72,7 +74,8 @@ def merge_job(parts: Sequence[Part]) -> Job:
 
     digest = hashlib.sha256(b"pdf-merge\0")
     for part in parts:
-        digest.update(hashlib.sha256(part.pdf).digest() + stable_bytes((part.label_prefix, part.roman, part.stubs)))
+        labels = (part.label_prefix, part.roman, part.start, part.stubs)
+        digest.update(hashlib.sha256(part.pdf).digest() + stable_bytes(labels))
     return Job(digest.hexdigest(), _merged, (tuple(parts),), local=True)
 
 
@@ -235,8 +238,8 @@ def _label(part: Part) -> Any:
     import pikepdf
 
     if part.roman:
-        return pikepdf.Dictionary(S=pikepdf.Name.r)
-    return pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(part.label_prefix), St=1)
+        return pikepdf.Dictionary(S=pikepdf.Name.r, St=part.start)
+    return pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(part.label_prefix), St=part.start)
 
 
 def _document(tree: Any) -> Any:
