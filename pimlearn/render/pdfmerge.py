@@ -1,4 +1,4 @@
-"""One tagged PDF from several laid out apart (pikepdf): the facilitator guide's front matter and modules.
+"""One tagged PDF from several laid out apart (pikepdf): the facilitator guide's cover, front matter and modules.
 
 Each part is a whole tagged PDF from WeasyPrint. The merged file keeps the first part's
 catalog (title, language, XMP metadata, PDF/UA identification) and adds the pages of the
