@@ -338,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             "one-module edit <= 15 % of cold",
             "MET" if ratio <= 0.15 else "NOT MET",
             f"{edit.cpu:.2f} s CPU = {100 * ratio:.2f} % ({len(edit.rendered)} targets planned again; "
-            "only the edited module's guide part, handout and deck laid out again, with the guide's front matter)",
+            "only the edited module's guide part, handout and deck laid out again, with the guide's cover, "
+            "and its contents when a page label moved)",
         )
     )
     if po_edit is not None:
