@@ -161,17 +161,6 @@ def generate(root: Path, modules: int, sections: int, locales: list[str]) -> Non
         (folder / "module.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
-def guide_pages(dist: Path) -> int | None:
-    """Total pages of the facilitator guides under ``dist`` (None without ``pdfinfo``)."""
-    if shutil.which("pdfinfo") is None:
-        return None
-    total = 0
-    for pdf in sorted(dist.rglob("*-facilitator-guide.pdf")):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        total += int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    return total
-
-
 def cpu_seconds() -> float:
     """User + system CPU of this process and of every child it has waited for."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -253,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         # Memory first: forking pdfinfo would count this process's pages as a child's.
         peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        pages = guide_pages(result.out_dir)
+        pages = bench_compare.pdf_pages(result.out_dir, "*-facilitator-guide.pdf")
         out = result.out_dir
         noop = median_rebuild(workdir, out)
         module = workdir / "modules" / "module-001" / "module.md"

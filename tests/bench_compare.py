@@ -99,12 +99,12 @@ def minimal_command(project: Path, out: Path, stage: str) -> list[str]:
     return [sys.executable, "-m", "tests.bench_minimal", str(project), str(out), "--stage", stage]
 
 
-def pdf_pages(folder: Path) -> int | None:
-    """Pages of every PDF under ``folder`` (None without ``pdfinfo``, from poppler-utils)."""
+def pdf_pages(folder: Path, pattern: str = "*.pdf") -> int | None:
+    """Pages of the PDFs under ``folder`` matching ``pattern`` (None without ``pdfinfo``, from poppler-utils)."""
     if shutil.which("pdfinfo") is None:
         return None
     total = 0
-    for pdf in sorted(folder.rglob("*.pdf")):
+    for pdf in sorted(folder.rglob(pattern)):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         total += int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     return total
