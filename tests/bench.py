@@ -12,8 +12,8 @@ edited, one ``.po`` edited, and a no-op rebuild of the repository's sample cours
 each target of issue 15 as MET, NOT MET or not measured.
 
 Three measurements run only when asked, as each costs several builds (``tests/bench_compare.py``):
-``--compare`` builds each stage with pimlearn and with a minimal pipeline written with the same
-libraries (``tests/bench_minimal.py``) and prints their CPU side by side; ``--jobs-speedup`` times
+``--compare`` builds each stage with pimlearn and with the raw library calls (``tests/bench_minimal.py``;
+for the guide, the very documents pimlearn laid out) and prints their CPU side by side; ``--jobs-speedup`` times
 cold builds with ``-j 1`` and ``-j 2``, also of a one-locale course; ``--memory`` samples the memory
 of every process of a cold build at half the course size and at the full size.
 """

@@ -32,6 +32,23 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(res
 """
 """A cold pimlearn build in a new interpreter; prints its own peak RSS and its largest worker's (KiB)."""
 
+DOCUMENTS = """
+import itertools, re, sys
+from pathlib import Path
+import pimlearn.render.pdf as pdf
+from pimlearn.pipeline import BuildOptions, build
+folder, count, lay_out = Path(sys.argv[3]), itertools.count(), pdf.write_pdf
+def write_pdf(html, css, variant=pdf.PDF_UA):
+    saved = folder / re.search(r'<html lang="([^"]+)"', html).group(1) / f"{next(count):04d}.html"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(html, encoding="utf-8")
+    saved.with_suffix(".css").write_text(css, encoding="utf-8")
+    return lay_out(html, css, variant)
+pdf.write_pdf = write_pdf
+build(Path(sys.argv[1]), BuildOptions(out_dir=Path(sys.argv[2]), formats=("guide",), jobs=1))
+"""
+"""A pimlearn build of the guide that also saves every document it lays out, by locale (for ``--documents``)."""
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -40,17 +57,23 @@ class Stage:
     name: str
     formats: tuple[str, ...]
     minimal: str
+    same_guide: bool = False
+    """The minimal side lays out pimlearn's own guide documents (equal work), not its plainer guide."""
 
 
 STAGES = (
     Stage("SCORM 1.2", ("scorm12",), "scorm"),
     Stage("HTML decks", ("slides",), "decks"),
-    Stage("guide", ("guide",), "guide"),
-    Stage("whole build", ("scorm12", "slides", "guide"), "all"),
+    Stage("guide (own)", ("guide",), "guide"),
+    Stage("guide (same)", ("guide",), "guide", same_guide=True),
+    Stage("whole build", ("scorm12", "slides", "guide"), "all", same_guide=True),
 )
 """pimlearn writes one SCORM package per course and locale (a SCO per module), the minimal pipeline one per
-module; "whole build" is the formats both make (pimlearn's default build also makes web pages, PowerPoint
-decks and SCORM 2004)."""
+module. "guide (own)" is the minimal pipeline's plainer, untagged guide (compared per page); "guide (same)"
+lays out the very documents pimlearn laid out, with WeasyPrint alone, tagged as pimlearn's, and joins them
+with pikepdf: equal work, so the ratio is pimlearn's own overhead. "whole build" is the formats both make
+(pimlearn's default build also makes web pages, PowerPoint decks and SCORM 2004), the guide as in "guide
+(same)"."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +117,19 @@ def pimlearn_command(project: Path, out: Path, formats: Sequence[str], jobs: int
     return [sys.executable, "-c", BUILD, str(project), str(out), ",".join(formats), str(jobs)]
 
 
-def minimal_command(project: Path, out: Path, stage: str) -> list[str]:
-    """The minimal pipeline's ``stage`` (or ``all``)."""
-    return [sys.executable, "-m", "tests.bench_minimal", str(project), str(out), "--stage", stage]
+def minimal_command(project: Path, out: Path, stage: str, documents: Path | None = None) -> list[str]:
+    """The minimal pipeline's ``stage`` (or ``all``); its guide laid out from ``documents`` when given."""
+    command = [sys.executable, "-m", "tests.bench_minimal", str(project), str(out), "--stage", stage]
+    return command + (["--documents", str(documents)] if documents else [])
+
+
+def guide_documents(project: Path, scratch: Path) -> Path:
+    """Every document pimlearn lays out for the guides of ``project``, saved by locale under ``scratch``."""
+    documents = scratch / "documents"
+    command = [sys.executable, "-c", DOCUMENTS, str(project), str(scratch / "documents-out"), str(documents)]
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+    shutil.rmtree(scratch / "documents-out")
+    return documents
 
 
 def pdf_pages(folder: Path, pattern: str = "*.pdf") -> int | None:
@@ -113,6 +146,7 @@ def pdf_pages(folder: Path, pattern: str = "*.pdf") -> int | None:
 def compare(project: Path, scratch: Path, pairs: int = 3, stages: Sequence[Stage] = STAGES) -> list[Row]:
     """Each stage built by pimlearn (one process: ``-j 1``) and by the minimal pipeline, ``pairs`` times each."""
     rows = []
+    documents = guide_documents(project, scratch) if any(stage.same_guide for stage in stages) else None
     for stage in stages:
         ours: list[Run] = []
         theirs: list[Run] = []
@@ -122,7 +156,7 @@ def compare(project: Path, scratch: Path, pairs: int = 3, stages: Sequence[Stage
             out_ours, out_theirs = scratch / f"pimlearn-{index}", scratch / f"minimal-{index}"
             sides: list[tuple[list[Run], list[str]]] = [
                 (ours, pimlearn_command(project, out_ours, stage.formats, 1)),
-                (theirs, minimal_command(project, out_theirs, stage.minimal)),
+                (theirs, minimal_command(project, out_theirs, stage.minimal, documents if stage.same_guide else None)),
             ]
             for runs, command in sides if index % 2 == 0 else sides[::-1]:
                 runs.append(run(command))
@@ -144,6 +178,8 @@ def compare(project: Path, scratch: Path, pairs: int = 3, stages: Sequence[Stage
                 pairs,
             )
         )
+    if documents is not None:
+        shutil.rmtree(documents)
     return rows
 
 
@@ -151,9 +187,9 @@ def table(rows: Sequence[Row]) -> str:
     """The comparison as a text table: stage | pimlearn | minimal | ratio (CPU seconds), then guide CPU per page."""
     pairs = max((row.pairs for row in rows), default=0)
     lines = [
-        f"pimlearn (-j 1) beside the minimal pipeline: fresh processes, cold; CPU medians of {pairs} paired runs,"
-        " ratio = median of per-pair ratios",
-        f"{'stage (CPU s)':<16}{'pimlearn':>10}{'minimal':>10}{'ratio':>8}",
+        f"pimlearn (-j 1) beside the raw library calls (tests/bench_minimal.py): fresh processes, cold;"
+        f" CPU medians of {pairs} paired runs, ratio = median of per-pair ratios",
+        f"{'stage (CPU s)':<16}{'pimlearn':>10}{'raw':>10}{'ratio':>8}",
     ]
     for row in rows:
         lines.append(f"{row.stage:<16}{row.pimlearn:>10.2f}{row.minimal:>10.2f}{row.ratio:>7.2f}x")
@@ -162,7 +198,7 @@ def table(rows: Sequence[Row]) -> str:
             ours, theirs = row.pimlearn / row.pages[0], row.minimal / row.pages[1]
             lines.append(
                 f"{row.stage} per page: pimlearn {1000 * ours:.0f} ms ({row.pages[0]} pages), "
-                f"minimal {1000 * theirs:.0f} ms ({row.pages[1]} pages), ratio {row.page_ratio:.2f}x"
+                f"raw {1000 * theirs:.0f} ms ({row.pages[1]} pages), ratio {row.page_ratio:.2f}x"
             )
     return "\n".join(lines)
 
@@ -172,9 +208,13 @@ GUIDE_PAGE_LIMIT = 1.15
 
 
 def compare_targets(rows: Sequence[Row] | None) -> list[tuple[str, str, str]]:
-    """The two targets the comparison measures, as (target, MET / NOT MET / not measured, detail)."""
-    cold = f"cold build <= {COLD_BUILD_LIMIT} x a minimal pipeline"
-    guide = f"guide <= {GUIDE_PAGE_LIMIT} x per page (vs minimal)"
+    """The two targets the comparison measures, as (target, MET / NOT MET / not measured, detail).
+
+    Both are for equal work: the guide's raw side lays out pimlearn's own documents. The minimal
+    pipeline's plainer guide is reported beside it, per page, as it does less.
+    """
+    cold = f"cold build <= {COLD_BUILD_LIMIT} x the raw library calls"
+    guide = f"guide <= {GUIDE_PAGE_LIMIT} x per page (same documents)"
     if rows is None:
         return [(cold, "not measured", "run --compare"), (guide, "not measured", "run --compare")]
     found: list[tuple[str, str, str]] = []
@@ -186,20 +226,26 @@ def compare_targets(rows: Sequence[Row] | None) -> list[tuple[str, str, str]]:
             (
                 cold,
                 "MET" if whole.ratio <= COLD_BUILD_LIMIT else "NOT MET",
-                f"{whole.ratio:.2f} x CPU ({whole.pimlearn:.1f} s vs {whole.minimal:.1f} s; "
-                "scorm12 + slides + guide, median of per-pair ratios)",
+                f"{whole.ratio:.2f} x CPU ({whole.pimlearn:.1f} s vs {whole.minimal:.1f} s; scorm12 + slides + guide "
+                "beside the minimal SCORM and decks, which do less, and pimlearn's guide documents laid out raw)",
             )
         )
-    paged = next((r for r in rows if r.stage == "guide" and r.page_ratio is not None and r.pages), None)
-    if paged is None or paged.page_ratio is None or paged.pages is None:
+    paged = {r.stage: r for r in rows if r.page_ratio is not None and r.pages is not None}
+    same, own = paged.get("guide (same)"), paged.get("guide (own)")
+    if same is None or same.page_ratio is None or same.pages is None:
         found.append((guide, "not measured", "no guide compared, or pdfinfo (poppler-utils) missing"))
     else:
+        beside = (
+            f"; the minimal pipeline's own untagged guide: {own.page_ratio:.2f} x per page"
+            if own is not None and own.page_ratio is not None
+            else ""
+        )
         found.append(
             (
                 guide,
-                "MET" if paged.page_ratio <= GUIDE_PAGE_LIMIT else "NOT MET",
-                f"{paged.page_ratio:.2f} x CPU per page ({paged.pages[0]} pages vs {paged.pages[1]}; "
-                "pimlearn's guide is tagged PDF/UA, the minimal one untagged)",
+                "MET" if same.page_ratio <= GUIDE_PAGE_LIMIT else "NOT MET",
+                f"{same.page_ratio:.2f} x CPU per page ({same.pages[0]} pages vs {same.pages[1]}; the same "
+                f"documents through WeasyPrint, tagged PDF/UA, joined with pikepdf{beside})",
             )
         )
     return found

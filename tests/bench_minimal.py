@@ -16,13 +16,19 @@ It does less than pimlearn on purpose (no validation, diagnostics, translation c
 web pages, PowerPoint, build cache, contents or cover in the guide): the bench compares stage by
 stage, and the guide per page. It understands only what ``tests.bench.generate`` writes.
 
-    python -m tests.bench_minimal PROJECT OUT [--stage scorm|decks|guide|all]
+With ``--documents DIR`` the guide is the same work as pimlearn's instead: ``DIR/<locale>/*.html``
+and their ``.css`` are the documents pimlearn laid out for its guide (saved by the bench), laid
+out here with WeasyPrint alone (tagged PDF/UA, as pimlearn's) and joined per locale with
+pikepdf's page copy. What pimlearn spends beyond that is its own overhead.
+
+    python -m tests.bench_minimal PROJECT OUT [--stage scorm|decks|guide|all] [--documents DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import io
 import mimetypes
 import sys
 import zipfile
@@ -291,8 +297,13 @@ def manifest(module: Module, title: str, files: Sequence[str], schemas: Sequence
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def build(project: Path, out: Path, stages: Sequence[str] = STAGES) -> int:
-    """Build the generated course of ``project`` into ``out``; the number of files written."""
+def build(project: Path, out: Path, stages: Sequence[str] = STAGES, documents: Path | None = None) -> int:
+    """Build the generated course of ``project`` into ``out``; the number of files written.
+
+    With ``documents``, the guide is laid out from those documents (``lay_out``), not made here.
+    """
+    if documents is not None and "guide" in stages:
+        return lay_out(documents, out) + build(project, out, [s for s in stages if s != "guide"])
     course = yaml.safe_load((project / "courses" / "bench" / "course.yml").read_text(encoding="utf-8"))
     md = markdown()
     env = Environment(autoescape=True, undefined=StrictUndefined)
@@ -357,14 +368,41 @@ def build(project: Path, out: Path, stages: Sequence[str] = STAGES) -> int:
     return written
 
 
+def lay_out(documents: Path, out: Path) -> int:
+    """Lay out every ``documents/<locale>/*.html`` with its ``.css`` (WeasyPrint, PDF/UA) and join each
+    locale's in name order into ``out/<locale>-facilitator-guide.pdf``; the number of files written."""
+    import pikepdf
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    written = 0
+    for folder in sorted(p for p in documents.iterdir() if p.is_dir()):
+        parts = []
+        for page in sorted(folder.glob("*.html")):
+            css = weasyprint.CSS(string=page.with_suffix(".css").read_text(encoding="utf-8"), font_config=fonts)
+            document = weasyprint.HTML(string=page.read_text(encoding="utf-8"))
+            pdf = document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+            parts.append(pikepdf.open(io.BytesIO(pdf)))  # open until the save, which reads their streams
+            if len(parts) > 1:  # the first part gives the joined file its catalog
+                parts[0].pages.extend(parts[-1].pages)
+        out.mkdir(parents=True, exist_ok=True)
+        parts[0].save(out / f"{folder.name}-facilitator-guide.pdf")
+        for part in parts:
+            part.close()
+        written += 1
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build one stage (or all) of the minimal pipeline."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("project", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--stage", choices=[*STAGES, "all"], default="all")
+    parser.add_argument("--documents", type=Path, help="lay out pimlearn's guide documents saved here instead")
     args = parser.parse_args(argv)
-    build(args.project, args.out, STAGES if args.stage == "all" else (args.stage,))
+    build(args.project, args.out, STAGES if args.stage == "all" else (args.stage,), args.documents)
     return 0
 
 

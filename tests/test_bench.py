@@ -51,28 +51,49 @@ def test_minimal_pipeline_writes_valid_packages_decks_and_guides(tmp_path: Path)
 @needs_pdfinfo
 def test_compare_measures_both_pipelines_and_reports_the_targets(tmp_path: Path) -> None:
     generate(tmp_path / "project", 1, 1, ["en"])
-    stages = [s for s in bench_compare.STAGES if s.name in ("SCORM 1.2", "guide")]
+    stages = [s for s in bench_compare.STAGES if s.name in ("SCORM 1.2", "guide (own)", "guide (same)")]
     rows = bench_compare.compare(tmp_path / "project", tmp_path / "scratch", pairs=1, stages=stages)
-    assert [r.stage for r in rows] == ["SCORM 1.2", "guide"]
+    assert [r.stage for r in rows] == ["SCORM 1.2", "guide (own)", "guide (same)"]
     for row in rows:
         assert row.pimlearn > 0 and row.minimal > 0
         assert row.ratio == pytest.approx(row.pimlearn / row.minimal)  # one pair: the ratio of its two runs
-    scorm, guide = rows
-    assert scorm.pages is None and guide.pages is not None and guide.page_ratio is not None
-    assert guide.page_ratio == pytest.approx(guide.ratio * guide.pages[1] / guide.pages[0])
-    assert not any((tmp_path / "scratch").iterdir())  # every run's output is removed
+    scorm, own, same = rows
+    assert scorm.pages is None and own.pages is not None and own.page_ratio is not None
+    assert own.page_ratio == pytest.approx(own.ratio * own.pages[1] / own.pages[0])
+    assert same.pages is not None and same.page_ratio is not None
+    assert same.pages[0] == same.pages[1] > own.pages[1]  # the same documents: pimlearn's pages
+    assert not any((tmp_path / "scratch").iterdir())  # every run's output, and the saved documents, are removed
 
     text = bench_compare.table(rows)
     assert "medians of 1 paired runs" in text.splitlines()[0]
-    assert text.splitlines()[1].split() == ["stage", "(CPU", "s)", "pimlearn", "minimal", "ratio"]
-    assert f"{scorm.ratio:.2f}x" in text and f"{guide.ratio:.2f}x" in text
-    assert f"({guide.pages[0]} pages)" in text and f"ratio {guide.page_ratio:.2f}x" in text
+    assert text.splitlines()[1].split() == ["stage", "(CPU", "s)", "pimlearn", "raw", "ratio"]
+    assert f"{scorm.ratio:.2f}x" in text and f"{own.ratio:.2f}x" in text and f"{same.ratio:.2f}x" in text
+    assert f"({own.pages[0]} pages)" in text and f"ratio {same.page_ratio:.2f}x" in text
 
     cold, per_page = bench_compare.compare_targets(rows)
     assert cold[1] == "not measured"  # no whole build in this comparison
-    assert per_page[1] == ("MET" if guide.page_ratio <= bench_compare.GUIDE_PAGE_LIMIT else "NOT MET")
-    assert f"{guide.page_ratio:.2f} x" in per_page[2]
+    assert per_page[1] == ("MET" if same.page_ratio <= bench_compare.GUIDE_PAGE_LIMIT else "NOT MET")
+    assert f"{same.page_ratio:.2f} x" in per_page[2] and f"own untagged guide: {own.page_ratio:.2f} x" in per_page[2]
     assert [state for _, state, _ in bench_compare.compare_targets(None)] == ["not measured"] * 2
+
+
+def test_raw_guide_lays_out_saved_documents(tmp_path: Path) -> None:
+    """``--documents``: every saved document of a locale laid out, tagged, and joined into one PDF."""
+    import pikepdf
+
+    html = '<!DOCTYPE html><html lang="{0}"><head><title>t</title></head><body><h1>{1}</h1></body></html>'
+    for locale in ("en", "fr"):
+        folder = tmp_path / "documents" / locale
+        folder.mkdir(parents=True)
+        for number in range(3):
+            (folder / f"{number:04d}.html").write_text(html.format(locale, f"Part {number}"), encoding="utf-8")
+            (folder / f"{number:04d}.css").write_text("@page { size: A5 }", encoding="utf-8")
+    assert bench_minimal.lay_out(tmp_path / "documents", tmp_path / "out") == 2
+    for locale in ("en", "fr"):
+        with pikepdf.open(tmp_path / "out" / f"{locale}-facilitator-guide.pdf") as pdf:
+            assert len(pdf.pages) == 3
+    with pikepdf.open(tmp_path / "out" / "en-facilitator-guide.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root  # tagged, as pimlearn's parts are (the part's tree is not joined)
 
 
 def test_memory_samples_a_process_tree(tmp_path: Path) -> None:
