@@ -156,23 +156,27 @@ class _Joined:
             # pikepdf warns that named destinations are not copied with pages: they are, below.
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             out.pages.extend(src.pages)
-        pages = {page.obj.objgen: out.pages[first + n].obj for n, page in enumerate(src.pages)}
-        for key, value in src_nums:
-            self.nums.append((key + offset, _copy(out, value, pages)))
+        src_dests = list(_dests(src))
+        # Copied in one call: pikepdf maps what points at a copied page to its copy, the rest is copied.
+        values = [value for _, value in src_nums] + src_kids + [dest for _, dest in src_dests]
+        copied = iter(out.copy_foreign(src.make_indirect(pikepdf.Array(values))))
+        for key, _ in src_nums:
+            self.nums.append((key + offset, next(copied)))
         self.next_key = offset + max((key for key, _ in src_nums), default=-1) + 1
-        for kid in src_kids:
-            copied = _copy(out, kid, pages)
-            if isinstance(copied, pikepdf.Dictionary):
-                copied.P = self.document
-            self.kids.append(copied)
-        for name, dest in _dests(src):
+        for _ in src_kids:
+            kid = next(copied)
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = self.document
+            self.kids.append(kid)
+        for name, _ in src_dests:
+            dest = next(copied)
             if name not in part.stubs:
-                self.dests[name] = _copy(out, dest, pages)
+                self.dests[name] = dest
             elif name not in self.stubs:
-                self.stubs[name] = _copy(out, dest, pages)
+                self.stubs[name] = dest
         self.bookmarks += [_shift(item, first) for item in _outline(src)]
         # WeasyPrint's streams are all on the pages (contents, resources, annotations' appearances).
-        _own_streams(list(pages.values()))
+        _own_streams([page.obj for page in out.pages[first:]])
 
     def save(self) -> bytes:
         """The merged file, its structure tree, destinations, labels and bookmarks made whole."""
@@ -282,21 +286,6 @@ def _dests(doc: Any) -> Iterator[tuple[str, Any]]:
     if tree is not None:
         for name, dest in _pairs(tree, "/Names"):
             yield str(name), dest.get("/D", dest) if hasattr(dest, "keys") else dest
-
-
-def _copy(out: Any, value: Any, pages: dict[Any, Any]) -> Any:
-    """``value`` (from another PDF) made part of ``out``: pages map to their copies, other objects are copied."""
-    import pikepdf
-
-    if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and value.is_indirect:
-        if value.objgen in pages:
-            return pages[value.objgen]
-        return out.copy_foreign(value)
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_copy(out, item, pages) for item in value])
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copy(out, item, pages) for key, item in value.items()})
-    return value
 
 
 def _outline(doc: Any) -> list[Bookmark]:
