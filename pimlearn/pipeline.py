@@ -317,6 +317,14 @@ def _run_job(job: Job) -> tuple[JobResult, float]:
     return job.run(), time.perf_counter() - start
 
 
+def _fresh(job: Job) -> Future[tuple[JobResult, float]]:
+    """``job`` run in a process forked for it alone, which ends once the job is done."""
+    pool = ProcessPoolExecutor(max_workers=1)
+    future = pool.submit(_run_job, job)
+    pool.shutdown(wait=False)  # the job still runs; then the process exits
+    return future
+
+
 def _output(task: tuple[RenderContext, str], result: Rendered, seconds: float, cached: bool = False) -> Output:
     ctx, name = task
     size = sum(len(a.data) for a in result.artifacts)
@@ -430,8 +438,9 @@ def render_all(
             *_, index, position = heapq.heappop(queue)
             if position < 0:
                 running[pool.submit(_render_one, tasks[index])] = (index, -1)
-            else:
-                running[pool.submit(_run_job, waiting[index][0].jobs[position])] = (index, position)
+                continue
+            job = waiting[index][0].jobs[position]
+            running[_fresh(job) if job.fresh and forked else pool.submit(_run_job, job)] = (index, position)
 
     def drain(pool: Executor, capacity: int) -> None:
         pump(pool, capacity)
@@ -455,10 +464,10 @@ def render_all(
     forked = workers > 1 and bool(tasks)
     for index in range(len(tasks)):
         enqueue(index, -1)
-    with _long_lived(lib for _, name in tasks for lib in formats()[name].libraries):
-        # One task may still be many jobs (the guide of a course in one locale): a pool even then.
-        with ProcessPoolExecutor(max_workers=workers) if forked else _Inline() as pool:
-            drain(pool, workers)
+    libraries = {lib for _, name in tasks for lib in formats()[name].libraries}
+    # One task may still be many jobs (the guide of a course in one locale): a pool even then.
+    with _long_lived(libraries), ProcessPoolExecutor(max_workers=workers) if forked else _Inline() as pool:
+        drain(pool, workers)
     forked = False
     for index, position in later:
         enqueue(index, position)

@@ -19,7 +19,7 @@ def render(ctx: object) -> Staged:
     return Staged((Job("pooled", where, ()), Job("local", where, (), local=True)), done, None)
 
 
-def where() -> JobResult:
+def where(*_: object) -> JobResult:
     """Which process ran the job, how many render processes were alive then, how many objects were frozen."""
     return JobResult(f"{os.getpid()} {len(multiprocessing.active_children())} {gc.get_freeze_count()}".encode())
 
@@ -52,6 +52,27 @@ def test_a_local_job_runs_here_after_the_render_processes_end() -> None:
 def test_with_one_process_every_job_runs_here() -> None:
     rendered, _, _ = pipeline.render_all([(None, "fake")], 1, pipeline.Timings())  # type: ignore[list-item]
     assert [a.data.split()[0] for a in rendered[0].artifacts] == [str(os.getpid()).encode()] * 2
+
+
+def with_fresh(ctx: object) -> Staged:
+    """Jobs for the pool, and jobs that each want a process of their own."""
+    pooled = tuple(Job(f"p{n}", where, (n,)) for n in range(4))
+    return Staged(pooled + tuple(Job(f"f{n}", where, (n,), fresh=True) for n in range(2)), done, None)
+
+
+def test_a_fresh_job_runs_in_a_process_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = sys.modules[__name__]
+    monkeypatch.setattr(pipeline, "formats", lambda: {"fake": Format("fake", "", __name__)})
+    monkeypatch.setattr(module, "render", with_fresh)
+    rendered, _, _ = pipeline.render_all([(None, "fake")], 2, pipeline.Timings())  # type: ignore[list-item]
+    pids = [int(a.data.split()[0]) for a in rendered[0].artifacts]
+    pooled, fresh = set(pids[:4]), pids[4:]
+    assert len(pooled) <= 2 and os.getpid() not in pooled
+    # Each fresh job had a process no other job used, forked with the long-lived objects frozen.
+    assert len(set(fresh)) == 2 and not set(fresh) & (pooled | {os.getpid()})
+    assert all(int(a.data.split()[2]) > 1000 for a in rendered[0].artifacts[4:])
+    rendered, _, _ = pipeline.render_all([(None, "fake")], 1, pipeline.Timings())  # type: ignore[list-item]
+    assert {int(a.data.split()[0]) for a in rendered[0].artifacts} == {os.getpid()}  # -j 1: all here
 
 
 RAN: list[str] = []

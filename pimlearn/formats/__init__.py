@@ -122,6 +122,9 @@ class Job:
     local: bool = False
     """Run in the build's own process once the render processes have ended: for work that needs much memory
     at once (joining the guide's parts), so it is not added to the processes' own."""
+    fresh: bool = False
+    """Run in a render process of its own that ends with the job: for work whose memory grows with the course
+    (the guide's front matter), which a render process would otherwise keep until the build ends."""
 
     def run(self) -> JobResult:
         """Do the work here."""

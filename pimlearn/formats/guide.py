@@ -116,7 +116,8 @@ def _modules_laid_out(state: object, results: tuple[JobResult, ...]) -> Staged:
     laid = _Laid(state, cover, tuple(modules), first, front_stubs, held)
     # The front matter's pages are numbered on from the cover's (its footers, and its own contents entries).
     css = state.front_css + f"\n@page :first {{ counter-reset: page {first} }}\n"
-    return Staged((layout_job(front, css),), _assemble, laid)
+    # Its contents list every module: laid out in a process of its own, whose memory goes when it ends.
+    return Staged((layout_job(front, css, fresh=True),), _assemble, laid)
 
 
 def _assemble(state: object, results: tuple[JobResult, ...]) -> Staged:

@@ -145,11 +145,12 @@ def layout(html: str, css: str) -> JobResult:
     return JobResult(pdf, tuple(problems))
 
 
-def layout_job(html: str, css: str) -> Job:
-    """Laying out one HTML document with its stylesheet as a job, keyed by both (and ``layout``'s name)."""
+def layout_job(html: str, css: str, fresh: bool = False) -> Job:
+    """Laying out one HTML document with its stylesheet as a job, keyed by both (and ``layout``'s name);
+    ``fresh`` for a document that grows with the course (see ``Job.fresh``)."""
     digest = hashlib.sha256(b"pdf-layout\0" + html.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(css.encode("utf-8", "surrogatepass"))
-    return Job(digest.hexdigest(), layout, (html, css))
+    return Job(digest.hexdigest(), layout, (html, css), fresh=fresh)
 
 
 _A_TAG = re.compile(r"<a\s[^>]*>")
