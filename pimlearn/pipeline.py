@@ -385,7 +385,8 @@ def render_all(
 
     A task that returns ``Staged`` has its jobs run in the same pool as the other tasks (or taken from
     ``cache``), then is resumed here; its time is that of the task, its jobs and its resumptions.
-    A ``local`` job runs here once the pool is done and its processes have ended (it needs much memory).
+    A ``local`` job runs here once the pool is done and its processes have ended (it needs much memory);
+    a ``fresh`` job runs in a process of its own, which ends with it (its memory grows with the course).
 
     Work waits in a queue here and goes to the pool as a process frees up: a later stage of a task first
     (the guide's front matter, which the whole guide waits for), then longer formats, then in order.
