@@ -303,7 +303,8 @@ def build(project: Path, out: Path, stages: Sequence[str] = STAGES, documents: P
     With ``documents``, the guide is laid out from those documents (``lay_out``), not made here.
     """
     if documents is not None and "guide" in stages:
-        return lay_out(documents, out) + build(project, out, [s for s in stages if s != "guide"])
+        rest = [s for s in stages if s != "guide"]
+        return lay_out(documents, out) + (build(project, out, rest) if rest else 0)
     course = yaml.safe_load((project / "courses" / "bench" / "course.yml").read_text(encoding="utf-8"))
     md = markdown()
     env = Environment(autoescape=True, undefined=StrictUndefined)
