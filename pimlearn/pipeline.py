@@ -469,7 +469,7 @@ def render_all(
     # One task may still be many jobs (the guide of a course in one locale): a pool even then.
     with _long_lived(libraries), ProcessPoolExecutor(max_workers=workers) if forked else _Inline() as pool:
         drain(pool, workers)
-    forked = False
+    forked = False  # the pool has ended: the local jobs it left run here
     for index, position in later:
         enqueue(index, position)
     drain(_Inline(), 1)
